@@ -1,0 +1,3 @@
+"""Mérito: open platform for merit-based public selection."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Accounts: one account per real person, keyed by identity document."""

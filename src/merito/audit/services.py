@@ -1,0 +1,122 @@
+"""The one helper every service calls to leave a trace: ``audit_record``."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
+from django.db.models import Model
+
+from merito.audit import context
+from merito.audit.chain import GENESIS_HASH, entry_hash, row_fields
+from merito.audit.models import AuditEvent
+
+# Any constant works; it names the one PostgreSQL advisory lock that serialises appends.
+_CHAIN_LOCK_KEY = 7_202_611
+
+
+def _jsonable(data: Any) -> Any:
+    """Round-trip through JSON so what we hash is exactly what the database keeps."""
+    if data is None:
+        return None
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def audit_record(
+    *,
+    action: str,
+    actor: Any = None,
+    obj: Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_label: str = "",
+    before: Any = None,
+    after: Any = None,
+) -> AuditEvent:
+    """Append one event to the chain, inside the caller's transaction.
+
+    ``action`` is a dotted name (``accounts.user.signed_up``). Pass ``obj`` or the
+    ``object_*`` strings. ``before``/``after`` are JSON-serialisable snapshots.
+    """
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_label = object_label or str(obj)[:255]
+    actor_id = actor.pk if actor is not None and getattr(actor, "pk", None) else None
+    actor_label = str(actor)[:255] if actor_id else ""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+        last = AuditEvent.objects.order_by("-id").values_list("entry_hash", flat=True).first()
+        previous = last or GENESIS_HASH
+        created_at = datetime.now(UTC)
+        fields = row_fields(
+            created_at=created_at,
+            actor_id=actor_id,
+            actor_label=actor_label,
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            object_label=object_label[:255],
+            before=_jsonable(before),
+            after=_jsonable(after),
+            request_id=context.request_id.get(),
+        )
+        return AuditEvent.objects.create(
+            created_at=created_at,
+            actor_id=actor_id,
+            actor_label=actor_label,
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            object_label=object_label[:255],
+            before=fields["before"],
+            after=fields["after"],
+            request_id=fields["request_id"],
+            previous_hash=previous,
+            entry_hash=entry_hash(previous, fields),
+        )
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    checked: int
+    first_broken_id: int | None
+    reason: str
+
+    @property
+    def ok(self) -> bool:
+        return self.first_broken_id is None
+
+
+def audit_verify(*, batch_size: int = 5000) -> ChainReport:
+    """Recompute every hash in order and report the first row that does not match."""
+    previous = GENESIS_HASH
+    checked = 0
+    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=batch_size):
+        if event.previous_hash != previous:
+            return ChainReport(
+                checked, event.pk, "su hash anterior no coincide con la fila precedente"
+            )
+        fields = row_fields(
+            created_at=event.created_at.astimezone(UTC),
+            actor_id=event.actor_id,
+            actor_label=event.actor_label,
+            action=event.action,
+            object_type=event.object_type,
+            object_id=event.object_id,
+            object_label=event.object_label,
+            before=event.before,
+            after=event.after,
+            request_id=event.request_id,
+        )
+        if entry_hash(previous, fields) != event.entry_hash:
+            return ChainReport(checked, event.pk, "su contenido no coincide con su hash")
+        previous = event.entry_hash
+        checked += 1
+    return ChainReport(checked, None, "")

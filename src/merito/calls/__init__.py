@@ -1,0 +1,1 @@
+"""Calls (convocatorias, procesos de selección, concursos)."""

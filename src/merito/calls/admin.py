@@ -1,0 +1,95 @@
+"""Staff manage calls here until the back office exists; every save leaves an audit event."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.forms.models import model_to_dict
+
+from merito.audit.services import audit_record
+from merito.calls.models import Call, CallDocument, Notice, Position, Stage
+
+
+def _snapshot(obj) -> dict:
+    data = model_to_dict(obj)
+    if "file" in data:
+        data["file"] = obj.file.name if obj.file else ""
+    return data
+
+
+class StageInline(admin.TabularInline):
+    model = Stage
+    extra = 0
+
+
+class PositionInline(admin.TabularInline):
+    model = Position
+    extra = 0
+    show_change_link = True
+
+
+class NoticeInline(admin.StackedInline):
+    model = Notice
+    extra = 0
+
+
+class CallDocumentInline(admin.TabularInline):
+    model = CallDocument
+    extra = 0
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        action = "changed" if change else "created"
+        audit_record(
+            action=f"calls.{obj._meta.model_name}.{action}",
+            actor=request.user,
+            obj=obj,
+            after=_snapshot(obj),
+        )
+
+    def delete_model(self, request, obj):
+        audit_record(
+            action=f"calls.{obj._meta.model_name}.deleted",
+            actor=request.user,
+            obj=obj,
+            before=_snapshot(obj),
+        )
+        super().delete_model(request, obj)
+
+
+@admin.register(Call)
+class CallAdmin(AuditedAdmin):
+    list_display = ("code", "name", "organization", "year", "state", "is_public")
+    list_filter = ("state", "is_public", "organization__country", "year")
+    search_fields = ("code", "name", "organization__short_name", "organization__name")
+    list_select_related = ("organization",)
+    inlines = [StageInline, PositionInline, NoticeInline, CallDocumentInline]
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save()
+        prefix = f"calls.{formset.model._meta.model_name}"
+        for obj in formset.deleted_objects:
+            audit_record(
+                action=f"{prefix}.deleted",
+                actor=request.user,
+                # The row is gone (no pk); the event hangs on its call.
+                object_type=form.instance._meta.label_lower,
+                object_id=str(form.instance.pk),
+                object_label=str(obj)[:255],
+                before=_snapshot(obj),
+            )
+        changed = {obj for obj, _fields in formset.changed_objects}
+        for obj in instances:
+            action = "changed" if obj in changed else "created"
+            audit_record(
+                action=f"{prefix}.{action}", actor=request.user, obj=obj, after=_snapshot(obj)
+            )
+
+
+@admin.register(Position)
+class PositionAdmin(AuditedAdmin):
+    list_display = ("code", "name", "call", "region", "group", "level", "vacancies")
+    list_filter = ("call",)
+    search_fields = ("code", "name", "region", "group", "level")
+    list_select_related = ("call",)

@@ -1,0 +1,1 @@
+"""Documents: uploaded files checked by content, size-limited, stored under their hash."""

@@ -1,0 +1,1 @@
+"""Outgoing messages: a queued outbox sent by a Celery task, inspectable and resendable."""

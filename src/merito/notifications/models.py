@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OutboundEmail(models.Model):
+    """One e-mail in the outbox. Sent by a task; kept afterwards so staff can see and resend."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("En cola")
+        SENT = "sent", _("Enviado")
+        FAILED = "failed", _("Fallido")
+
+    kind = models.CharField(_("tipo"), max_length=60, db_index=True)
+    to = models.EmailField(_("destinatario"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("usuario"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="outbound_emails",
+    )
+    subject = models.CharField(_("asunto"), max_length=255)
+    body_text = models.TextField(_("texto"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    status = models.CharField(
+        _("estado"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("intentos"), default=0)
+    last_error = models.TextField(_("último error"), blank=True)
+    created_at = models.DateTimeField(_("creado el"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("enviado el"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("correo saliente")
+        verbose_name_plural = _("correos salientes")
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.subject}"

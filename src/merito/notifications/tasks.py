@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+
+from merito.notifications.models import OutboundEmail
+from merito.notifications.services import email_deliver
+
+
+@shared_task(name="merito.notifications.tasks.send_email")
+def send_email(pk: int) -> bool:
+    return email_deliver(pk=pk, max_attempts=settings.OUTBOX_MAX_ATTEMPTS)
+
+
+@shared_task(name="merito.notifications.tasks.send_queued_emails")
+def send_queued_emails() -> int:
+    """Beat job: retry whatever is still queued (a worker restart, an SMTP outage)."""
+    sent = 0
+    pending = OutboundEmail.objects.filter(status=OutboundEmail.Status.QUEUED).values_list(
+        "pk", flat=True
+    )
+    for pk in list(pending[:500]):
+        sent += email_deliver(pk=pk, max_attempts=settings.OUTBOX_MAX_ATTEMPTS)
+    return sent

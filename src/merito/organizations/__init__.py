@@ -1,0 +1,1 @@
+"""Organizations (the tree of public bodies) and the roles people hold in them."""

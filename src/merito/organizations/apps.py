@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OrganizationsConfig(AppConfig):
+    name = "merito.organizations"
+    verbose_name = "Organizaciones y roles"

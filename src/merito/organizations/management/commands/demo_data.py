@@ -1,0 +1,34 @@
+from django.core.management.base import BaseCommand
+from django.utils.module_loading import import_string
+
+from merito.organizations.demo import DEMO_PASSWORD, load_demo_data
+
+# Each context fills its own demo rows after the organizations, calls and accounts exist;
+# every loader is idempotent, like load_demo_data.
+LOADERS = [
+    "merito.calls.demo.load_demo_calls",
+]
+
+
+class Command(BaseCommand):
+    help = "Carga los datos de demostración (idempotente) e imprime las cuentas por rol."
+
+    def handle(self, *args, **options):
+        accounts = load_demo_data()
+        for path in LOADERS:
+            import_string(path)()
+        self.stdout.write(self.style.SUCCESS("Datos de demostración listos."))
+        self.stdout.write("")
+        self.stdout.write(
+            "Cuentas de demostración (ingrese con el usuario, el correo o el documento):"
+        )
+        self.stdout.write(f"  Contraseña de todas: {DEMO_PASSWORD}")
+        self.stdout.write("")
+        width = max(len(str(a.role.label)) for a in accounts)
+        for account in accounts:
+            _country, doc_type, number = account.document
+            self.stdout.write(
+                f"  {account.role.label!s:<{width}}  usuario: {account.username:<18} "
+                f"documento: {doc_type} {number}"
+            )
+        self.stdout.write("")

@@ -1,0 +1,1 @@
+"""Web layer: base layout, navigation by role, public pages, health check, error pages."""

@@ -1,0 +1,108 @@
+"""Each role's landing page: where it lives, who may enter, what the role does."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from merito.organizations.models import Role
+
+
+@dataclass(frozen=True)
+class Landing:
+    slug: str
+    permission: str
+    roles: tuple[Role, ...]
+    title: Promise
+    description: Promise
+
+
+LANDINGS: tuple[Landing, ...] = (
+    Landing(
+        "portal",
+        "merito.access_portal",
+        (Role.APPLICANT,),
+        _("Mi portal"),
+        _("Consulte convocatorias, mantenga su hoja de vida y siga sus inscripciones."),
+    ),
+    Landing(
+        "gerencia",
+        "merito.access_process_management",
+        (Role.PROCESS_MANAGEMENT,),
+        _("Gerencia del proceso"),
+        _(
+            "Cree los procesos de selección y sus pruebas, abra la etapa de pruebas, "
+            "abra y cierre pruebas y publique resultados."
+        ),
+    ),
+    Landing(
+        "operador",
+        "merito.access_operator",
+        (Role.OPERATOR_ADMIN,),
+        _("Administración del operador"),
+        _(
+            "Consulte los procesos y pruebas adjudicados, administre los usuarios del "
+            "operador, asócielos a las pruebas y distribuya las carpetas."
+        ),
+    ),
+    Landing(
+        "supervision",
+        "merito.access_supervision",
+        (Role.SUPERVISOR,),
+        _("Supervisión"),
+        _("Revise las carpetas calificadas por los analistas: apruébelas o devuélvalas."),
+    ),
+    Landing(
+        "analisis",
+        "merito.access_analysis",
+        (Role.ANALYST,),
+        _("Análisis"),
+        _("Califique folio por folio las carpetas que le fueron asignadas."),
+    ),
+    Landing(
+        "auditoria",
+        "merito.access_audit",
+        (Role.AUDITOR,),
+        _("Auditoría"),
+        _("Audite la muestra de carpetas aprobadas y no aprobadas."),
+    ),
+    Landing(
+        "reclamaciones",
+        "merito.access_claims",
+        (Role.CLAIMS_ANALYST,),
+        _("Reclamaciones"),
+        _("Responda las reclamaciones asignadas dentro de su plazo."),
+    ),
+    Landing(
+        "juridica",
+        "merito.access_legal",
+        (Role.LEGAL,),
+        _("Jurídica"),
+        _("Consulte reclamaciones y actuaciones que requieren concepto jurídico."),
+    ),
+    Landing(
+        "comite",
+        "merito.access_committee",
+        (Role.COMMITTEE_PRESIDENT, Role.COMMITTEE_MEMBER),
+        _("Comité de evaluación"),
+        _("Verifique requisitos, califique expedientes y firme las actas de resultados."),
+    ),
+    Landing(
+        "institucion-educativa",
+        "merito.access_school",
+        (Role.SCHOOL_DIRECTOR,),
+        _("Dirección de la institución educativa"),
+        _("Registre notas de sus estudiantes y atienda solicitudes de certificados."),
+    ),
+    Landing(
+        "verificacion",
+        "merito.access_verification",
+        (Role.VERIFIER,),
+        _("Verificación de pares"),
+        _("Verifique las solicitudes de actualización de los pares académicos."),
+    ),
+)
+
+LANDINGS_BY_SLUG = {landing.slug: landing for landing in LANDINGS}

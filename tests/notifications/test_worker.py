@@ -1,0 +1,76 @@
+"""The e-mail task through a real Celery worker consuming from a real Redis broker."""
+
+import time
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.core import mail
+
+from merito.celery import app
+from merito.notifications.models import OutboundEmail
+from merito.notifications.services import email_enqueue
+from tests.conftest import REDIS_TEST_URL, require_service
+
+
+@pytest.fixture
+def redis_worker():
+    require_service("Redis", REDIS_TEST_URL)
+    previous = {
+        key: app.conf[key]
+        for key in (
+            "broker_url",
+            "task_always_eager",
+            "result_backend",
+            "broker_connection_retry_on_startup",
+        )
+    }
+    app.conf.update(
+        broker_url=REDIS_TEST_URL,
+        task_always_eager=False,
+        result_backend=REDIS_TEST_URL,
+        broker_connection_retry_on_startup=False,
+    )
+    _forget_connections()
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
+        yield worker
+    app.conf.update(previous)
+    _forget_connections()
+
+
+def _forget_connections() -> None:
+    """Drop broker connections and producers made for the in-memory broker, so that
+    sending and consuming both use the broker configured now."""
+    app._pool = None
+    app.amqp._producer_pool = None
+    app._local.__dict__.pop("backend", None)
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_outbox_mail_is_delivered_by_a_worker_through_redis(redis_worker):
+    message = email_enqueue(
+        to="par@example.org",
+        subject="Restablecer su contraseña de Mérito",
+        template="accounts/email/password_reset",
+        context={"user": {"given_names": "Luis"}, "link": "http://x/r", "hours": 24},
+        kind="accounts.password_reset",
+    )
+    # No transaction block is open, so on_commit queued the task on Redis at once; the
+    # worker thread takes it from there. Wait (bounded) for the worker to deliver it.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        message.refresh_from_db()
+        if message.status != OutboundEmail.Status.QUEUED:
+            break
+        time.sleep(0.1)
+    assert message.status == OutboundEmail.Status.SENT
+    assert message.attempts == 1
+    assert [m.subject for m in mail.outbox] == ["Restablecer su contraseña de Mérito"]
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_task_reports_its_result_through_redis(redis_worker):
+    from merito.notifications.tasks import send_queued_emails
+
+    assert send_queued_emails.delay().get(timeout=30) == 0
