@@ -107,7 +107,13 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL + a busy timeout let the demo serve pages while a task writes.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+        {
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL;",
+            # Take the write lock when a transaction begins: two writers then queue
+            # behind the busy timeout instead of failing on a lock upgrade.
+            "transaction_mode": "IMMEDIATE",
+        }
     )
     # A file, not memory, so tests with threads (concurrent sign-ups) see one database.
     # One file per test process, so two suites running at once do not share it.

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.pe import cui
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 
 class Country(models.TextChoices):
@@ -42,42 +46,46 @@ TYPES_BY_COUNTRY: dict[str, tuple[str, ...]] = {
 @dataclass(frozen=True)
 class _Rule:
     pattern: re.Pattern[str]
-    message: str
+    message: str | _StrPromise
 
 
 _RULES: dict[tuple[str, str], _Rule] = {
     ("CO", "CC"): _Rule(
         re.compile(r"[1-9]\d{5,9}"),
-        "La cédula de ciudadanía debe ser numérica, de 6 a 10 dígitos y no puede "
-        "iniciar con cero (0).",
+        _(
+            "La cédula de ciudadanía debe ser numérica, de 6 a 10 dígitos y no puede "
+            "iniciar con cero (0)."
+        ),
     ),
     ("CO", "TI"): _Rule(
         re.compile(r"[1-9]\d{5,10}"),
-        "La tarjeta de identidad debe ser numérica, de 6 a 11 dígitos y no puede "
-        "iniciar con cero (0).",
+        _(
+            "La tarjeta de identidad debe ser numérica, de 6 a 11 dígitos y no puede "
+            "iniciar con cero (0)."
+        ),
     ),
     ("CO", "CE"): _Rule(
         re.compile(r"\d{3,7}"),
-        "La cédula de extranjería debe ser numérica, de 3 a 7 dígitos.",
+        _("La cédula de extranjería debe ser numérica, de 3 a 7 dígitos."),
     ),
     ("CO", "PPT"): _Rule(
         re.compile(r"\d{6,8}"),
-        "El Permiso por Protección Temporal debe ser numérico, de 6 a 8 dígitos.",
+        _("El Permiso por Protección Temporal debe ser numérico, de 6 a 8 dígitos."),
     ),
     ("CO", "PA"): _Rule(
         re.compile(r"[A-Z0-9]{5,16}"),
-        "El pasaporte debe tener de 5 a 16 letras o dígitos, sin espacios ni símbolos.",
+        _("El pasaporte debe tener de 5 a 16 letras o dígitos, sin espacios ni símbolos."),
     ),
-    ("PE", "DNI"): _Rule(re.compile(r"\d{8}"), "El DNI debe tener exactamente 8 dígitos."),
+    ("PE", "DNI"): _Rule(re.compile(r"\d{8}"), _("El DNI debe tener exactamente 8 dígitos.")),
     ("PE", "CE"): _Rule(
-        re.compile(r"\d{9}"), "El carné de extranjería peruano debe tener 9 dígitos."
+        re.compile(r"\d{9}"), _("El carné de extranjería peruano debe tener 9 dígitos.")
     ),
     ("PE", "PTP"): _Rule(
-        re.compile(r"\d{9}"), "El Permiso Temporal de Permanencia debe tener 9 dígitos."
+        re.compile(r"\d{9}"), _("El Permiso Temporal de Permanencia debe tener 9 dígitos.")
     ),
     ("PE", "PA"): _Rule(
         re.compile(r"[A-Z0-9]{5,16}"),
-        "El pasaporte debe tener de 5 a 16 letras o dígitos, sin espacios ni símbolos.",
+        _("El pasaporte debe tener de 5 a 16 letras o dígitos, sin espacios ni símbolos."),
     ),
 }
 
