@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "merito.audit",
     "merito.notifications",
     "merito.documents",
+    "merito.profiles",
     "merito.web",
 ]
 

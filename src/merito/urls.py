@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("cuentas/", include("merito.accounts.urls")),
     path("documentos/", include("merito.documents.urls")),
+    path("hoja-de-vida/", include("merito.profiles.urls")),
     path("convocatorias/", include("merito.calls.urls")),
     path("", include("merito.web.urls")),
 ]

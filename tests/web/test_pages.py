@@ -146,3 +146,12 @@ def test_security_headers_are_sent(client):
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_the_applicants_landing_links_to_their_tools(client, alice):
+    client.force_login(alice)
+    body = client.get("/portal/").content.decode()
+    assert 'href="/hoja-de-vida/"' in body
+    assert 'href="/documentos/"' in body
+    assert 'href="/convocatorias/"' in body

@@ -17,6 +17,8 @@ class Landing:
     roles: tuple[Role, ...]
     title: Promise
     description: Promise
+    # The role's tools: (URL name, label). A tool whose app is not installed is skipped.
+    tools: tuple[tuple[str, Promise], ...] = ()
 
 
 LANDINGS: tuple[Landing, ...] = (
@@ -26,6 +28,11 @@ LANDINGS: tuple[Landing, ...] = (
         (Role.APPLICANT,),
         _("Mi portal"),
         _("Consulte convocatorias, mantenga su hoja de vida y siga sus inscripciones."),
+        (
+            ("calls:list", _("Convocatorias")),
+            ("profiles:overview", _("Mi hoja de vida")),
+            ("documents:list", _("Mis documentos")),
+        ),
     ),
     Landing(
         "gerencia",

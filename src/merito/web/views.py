@@ -10,6 +10,7 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
 
 from merito.organizations.models import RoleAssignment
@@ -41,7 +42,17 @@ def landing(request: HttpRequest, slug: str) -> HttpResponse:
         .select_related("organization", "call")
         .order_by("role", "organization__name")
     )
-    return render(request, "web/landing.html", {"page": page, "assignments": assignments})
+    tools = []
+    for url_name, label in page.tools:
+        try:
+            tools.append((reverse(url_name), label))
+        except NoReverseMatch:
+            continue
+    return render(
+        request,
+        "web/landing.html",
+        {"page": page, "assignments": assignments, "tools": tools},
+    )
 
 
 @never_cache

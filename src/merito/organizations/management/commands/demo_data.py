@@ -7,6 +7,7 @@ from merito.organizations.demo import DEMO_PASSWORD, load_demo_data
 # every loader is idempotent, like load_demo_data.
 LOADERS = [
     "merito.calls.demo.load_demo_calls",
+    "merito.profiles.demo.load_demo_profiles",
 ]
 
 
