@@ -52,6 +52,7 @@ test: lint typecheck contracts unit
 bench: install-dev
 	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
+messages: export DEBUG = 1
 messages: install-dev
 	cd src/merito && ../../$(BIN)/merito makemessages -l en --no-obsolete && ../../$(BIN)/merito compilemessages
 
