@@ -5,14 +5,12 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC, date, datetime, timedelta
-from types import SimpleNamespace
 
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
-from merito.calls import rubric as rubric_module
 from merito.calls.models import CallDocument, CallState, Notice, Position, Stage, StageKind
 from tests.calls.conftest import add_positions
 
@@ -195,32 +193,19 @@ def test_the_positions_csv_opens_in_excel_with_accents(client, minedu, make_call
 
 
 @pytest.mark.django_db
-def test_without_the_scoring_engine_the_rubric_is_announced(client, cnsc_call, monkeypatch):
-    cnsc_call.rubric_id = "cnsc-2026"
+def test_the_shipped_rubric_is_explained_on_the_call_page(client, cnsc_call):
+    cnsc_call.rubric_id = "minedu-ascenso-2019"
     cnsc_call.save()
-    monkeypatch.setattr(rubric_module, "_loader", lambda: None)
-    assert "La rúbrica se publicará pronto." in client.get(detail(cnsc_call.code)).content.decode()
-
-
-@pytest.mark.django_db
-def test_the_rubric_is_explained_when_the_engine_loads_it(client, cnsc_call, monkeypatch):
-    cnsc_call.rubric_id = "cnsc-2026"
-    cnsc_call.save()
-    rubric = SimpleNamespace(
-        title="Valoración de antecedentes",
-        explain=lambda: ["Educación formal: hasta 40 puntos.", "Experiencia: hasta 60 puntos."],
-    )
-    monkeypatch.setattr(rubric_module, "_loader", lambda: {"cnsc-2026": rubric}.__getitem__)
     html = client.get(detail(cnsc_call.code)).content.decode()
-    assert "Valoración de antecedentes" in html
-    assert "<li>Experiencia: hasta 60 puntos.</li>" in html
+    assert "Concurso de Ascenso de Escala Magisterial 2019" in html
+    assert "2.1 Palmas Magisteriales: 4 puntos por cada uno; máximo 4 puntos." in html
+    assert "Discapacidad (15%): 15 % sobre el puntaje total." in html
 
 
 @pytest.mark.django_db
-def test_an_unknown_rubric_id_degrades_to_the_announcement(client, cnsc_call, monkeypatch):
+def test_an_unknown_rubric_id_degrades_to_the_announcement(client, cnsc_call):
     cnsc_call.rubric_id = "no-existe"
     cnsc_call.save()
-    monkeypatch.setattr(rubric_module, "_loader", lambda: {}.__getitem__)
     response = client.get(detail(cnsc_call.code))
     assert response.status_code == 200
     assert "La rúbrica se publicará pronto." in response.content.decode()

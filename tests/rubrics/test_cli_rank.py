@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -281,10 +280,6 @@ def test_a_file_not_in_utf8_is_refused(files: Path, capsys: pytest.CaptureFixtur
     assert "results.csv: el archivo no está en UTF-8." in capsys.readouterr().err
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("merito.rubrics.commands_score") is None,
-    reason="merito.rubrics.cli needs commands_score (scoring engine, in progress)",
-)
 def test_the_merito_command_line_dispatches_rank_and_allocate(
     files: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

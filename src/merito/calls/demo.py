@@ -178,7 +178,7 @@ def load_demo_calls(*, today: date | None = None) -> dict[str, int]:
                     "cronograma y los avisos antes de inscribirse."
                 )
                 cnsc.year, cnsc.state, cnsc.is_public = 2026, CallState.OPEN, True
-                cnsc.rubric_id = "cnsc-2026-valoracion-antecedentes"
+                cnsc.rubric_id = "cnsc-bateria-2026"
                 cnsc.save()
             added[CNSC_CODE] = (
                 _fill_stages(cnsc, _cnsc_stages(today))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from merito.rubrics import commands_rank
+from merito.rubrics import commands_rank, commands_score
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -14,6 +14,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Motor de calificación de Mérito (rúbricas, puntajes, orden de mérito).",
     )
     subparsers = parser.add_subparsers(dest="command", required=True)
+    commands_score.register(subparsers)
     commands_rank.register(subparsers)
     return parser
 
