@@ -19,7 +19,8 @@ def test_a_fresh_django_process_uses_merito_celery_app_in_process_without_broker
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "merito.settings", "DEBUG": "1"}
     env.pop("REDIS_URL", None)
     env.pop("MERITO_TESTING", None)
-    out = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, check=True)
+    command = [sys.executable, "-c", SCRIPT]
+    out = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
     main, eager, broker = out.stdout.split()
     assert main == "merito"
     assert eager == "True", "without REDIS_URL mail must be sent in-process, not queued to amqp://"

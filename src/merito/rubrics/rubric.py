@@ -311,7 +311,7 @@ def _parameter_value(raw: object, place: str) -> Decimal | None:
 def _text(raw: Mapping[str, Any], key: str, place: str, *, required: bool = True) -> str:
     value = raw.get(key, "")
     if not isinstance(value, str) or (required and not value.strip()):
-        raise RubricError(f"{place}.{key}", "falta el texto o no es un texto.")
+        raise RubricError(f"{place}.{key}" if place else key, "falta el texto o no es un texto.")
     return value
 
 
