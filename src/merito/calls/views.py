@@ -1,9 +1,12 @@
-"""Public catalogue of calls (no login): list, detail, positions CSV and document downloads."""
+"""Public catalogue of calls (no login): list, detail, positions CSV and document downloads;
+and, signed in, the points preview of one's own profile under a call's rubric."""
 
 from __future__ import annotations
 
 import csv
+from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -15,6 +18,9 @@ from merito.calls import selectors
 from merito.calls.forms import CallFilterForm, PositionFilterForm
 from merito.calls.models import Call, CallDocument
 from merito.calls.rubric import rubric_explanation
+from merito.profiles.evidence import MAPPERS as PREVIEW_RUBRICS
+from merito.profiles.evidence import profile_evidence
+from merito.rubrics import EvidenceError, RubricError, load_rubric, score
 
 CALLS_PER_PAGE = 20
 POSITIONS_PER_PAGE = 50
@@ -64,6 +70,7 @@ def call_detail(request: HttpRequest, code: str) -> HttpResponse:
             "form": form,
             "page": page,
             "rubric": rubric_explanation(call.rubric_id),
+            "preview": call.rubric_id in PREVIEW_RUBRICS,
             "now": now,
         },
     )
@@ -120,3 +127,89 @@ def document_download(request: HttpRequest, code: str, pk: int) -> FileResponse:
         raise Http404(_("Ese documento no está publicado.")) from None
     name = document.file.name.rsplit("/", 1)[-1]
     return FileResponse(document.file.open("rb"), as_attachment=True, filename=name)
+
+
+def _preview(request: HttpRequest, call: Call) -> dict[str, Any]:
+    """Score the signed-in person's current profile under the call's rubric."""
+    context: dict[str, Any] = {"call": call, "result": None, "problem": ""}
+    try:
+        rubric = load_rubric(call.rubric_id)
+    except (KeyError, RubricError):
+        context["problem"] = _("Esta convocatoria aún no publica su rúbrica.")
+        return context
+    as_of = timezone.localdate()
+    evidence = profile_evidence(user=request.user, rubric_id=rubric.id, as_of=as_of)
+    if evidence is None:
+        context["problem"] = _(
+            "La calificación de esta convocatoria se hace con documentos que la hoja de vida no "
+            "guarda (por ejemplo, el informe escalafonario); no hay estimación en línea."
+        )
+        return context
+    try:
+        result = score(rubric, evidence.document)
+    except EvidenceError as error:
+        context["problem"] = _(
+            "Su hoja de vida tiene un dato que no se puede calificar: %(error)s"
+        ) % {"error": error}
+        return context
+    name = evidence.descriptions.get
+    context.update(
+        rubric=rubric,
+        result=result,
+        as_of=as_of,
+        skipped=evidence.skipped,
+        requirements=[
+            {
+                "outcome": r,
+                "used": [(name(u.item, u.item), u.note) for u in r.used],
+                "rejected": [(name(x.item, x.item), x.reason) for x in r.rejected],
+            }
+            for r in result.requirements
+        ],
+        groups=[
+            {
+                "outcome": g,
+                "criteria": [
+                    {
+                        "outcome": c,
+                        "used": [(name(u.item, u.item), u.points, u.note) for u in c.used],
+                        "rejected": [(name(x.item, x.item), x.reason) for x in c.rejected],
+                    }
+                    for c in g.criteria
+                ],
+            }
+            for g in result.groups
+        ],
+    )
+    return context
+
+
+@login_required
+@require_safe
+def score_preview(request: HttpRequest, code: str) -> HttpResponse:
+    """ "¿Cuántos puntos me daría mi hoja de vida?" — before applying; CSV with ?formato=csv."""
+    call = _public_call(code)
+    context = _preview(request, call)
+    result = context["result"]
+    if result is not None and request.GET.get("formato") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="puntaje-{call.code}.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow(
+            [_("Rubro"), _("Criterio"), _("Suma"), _("Tope"), _("Puntos"), _("Resultado")]
+        )
+        for group in result.groups:
+            for c in group.criteria:
+                cap = "" if c.cap is None else c.cap
+                writer.writerow(
+                    [_cell(group.label), _cell(c.label), c.raw, cap, c.points, c.result]
+                )
+        writer.writerow(
+            [_("Total"), "", result.total_raw, result.total_cap or "", result.total, ""]
+        )
+        for bonus in result.bonuses:
+            writer.writerow([_cell(bonus.label), "", "", "", bonus.amount, ""])
+        writer.writerow([_("Puntaje final"), "", "", "", result.final, ""])
+        return response
+    return render(request, "calls/score_preview.html", context)

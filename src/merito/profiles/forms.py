@@ -180,6 +180,7 @@ class EducationForm(DocumentSlotsForm):
             "level",
             "institution",
             "program",
+            "knowledge_area",
             "title_obtained",
             "is_foreign",
             "issuing_country",
@@ -269,6 +270,8 @@ class ExperienceForm(DocumentSlotsForm):
             "end_date",
             "certificate_issued_on",
             "learning_outcomes_system",
+            "higher_education_public_post",
+            "public_hei_director",
             "country",
             "document",
         ]

@@ -52,6 +52,19 @@ class EducationLevel(models.TextChoices):
     POSTDOCTORATE = "postdoctorate", _("Posdoctorado")
 
 
+class KnowledgeArea(models.TextChoices):
+    """SNIES áreas de conocimiento (seed 002 names its profiles by them)."""
+
+    AGRONOMY = "agronomy", _("Agronomía, Veterinaria y Afines")
+    FINE_ARTS = "fine_arts", _("Bellas Artes")
+    EDUCATION = "education", _("Ciencias de la Educación")
+    HEALTH = "health", _("Ciencias de la Salud")
+    SOCIAL = "social", _("Ciencias Sociales y Humanas")
+    ECONOMICS = "economics", _("Economía, Administración, Contaduría y Afines")
+    ENGINEERING = "engineering", _("Ingeniería, Arquitectura, Urbanismo y Afines")
+    SCIENCES = "sciences", _("Matemáticas y Ciencias Naturales")
+
+
 class Periodicity(models.TextChoices):
     """Seed 004 §3.2.7.4 "Periocidad" of studies not finished."""
 
@@ -447,6 +460,15 @@ class Education(ProfileEntry):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    knowledge_area = models.CharField(
+        _("área de conocimiento (SNIES)"),
+        max_length=16,
+        choices=KnowledgeArea.choices,
+        blank=True,
+        help_text=_(
+            "La que figura para el programa en el SNIES; las convocatorias de pares la exigen."
+        ),
+    )
     title_obtained = models.CharField(
         _("título obtenido"),
         max_length=255,
@@ -631,6 +653,17 @@ class Experience(ProfileEntry):
     learning_outcomes_system = models.BooleanField(
         _("la institución cuenta con sistema de evaluación de resultados de aprendizaje"),
         default=False,
+    )
+    higher_education_public_post = models.BooleanField(
+        _("cargo público relacionado con el sector de la educación superior"),
+        default=False,
+        help_text=_(
+            "Las convocatorias de pares (Anexo No. 1) no admiten a quien lo ocupa o lo ocupó en "
+            "los últimos dos años, salvo los directivos de IES públicas."
+        ),
+    )
+    public_hei_director = models.BooleanField(
+        _("directivo de una institución de educación superior pública"), default=False
     )
     country = models.CharField(_("país"), max_length=2, default="CO", help_text=COUNTRY_HELP)
 
