@@ -14,11 +14,13 @@ def test_demo_calls_have_open_and_closed_inscriptions_and_reloading_changes_noth
     load_demo_data()
     added = load_demo_calls(today=date(2026, 11, 24))
     assert added["CNSC-2026-01"] > 0 and added["MINEDU-ASCENSO-2019"] > 0
+    assert added["MEN-PARES-2026"] == 3  # its three stages
     counts = (Stage.objects.count(), Position.objects.count(), Notice.objects.count())
 
     assert load_demo_calls(today=date(2026, 12, 24)) == {
         "CNSC-2026-01": 0,
         "MINEDU-ASCENSO-2019": 0,
+        "MEN-PARES-2026": 0,
     }
     assert (Stage.objects.count(), Position.objects.count(), Notice.objects.count()) == counts
 
@@ -32,3 +34,6 @@ def test_demo_calls_have_open_and_closed_inscriptions_and_reloading_changes_noth
     # Region × grupo de competencia × escala.
     assert minedu.positions.values("region", "group", "level").distinct().count() == 120
     assert not cnsc.documents.exists()
+    peers = Call.objects.get(code="MEN-PARES-2026")
+    assert peers.rubric_id == "conaces-pares-2021"
+    assert peers.stages.get(kind=StageKind.INSCRIPTIONS).is_open(noon_in_bogota)

@@ -18,6 +18,7 @@ from merito.calls.models import Call, CallState, Notice, Position, Stage, StageK
 
 CNSC_CODE = "CNSC-2026-01"
 MINEDU_CODE = "MINEDU-ASCENSO-2019"
+PEERS_CODE = "MEN-PARES-2026"
 
 # OPEC jobs (seed 004): number, denominación, nivel/código/grado, department, vacancies.
 CNSC_JOBS = [
@@ -116,6 +117,15 @@ def _cnsc_stages(today: date) -> list[tuple[str, str, date, date]]:
     ]
 
 
+def _peers_stages(today: date) -> list[tuple[str, str, date, date]]:
+    day = timedelta(days=1)
+    return [
+        ("Postulación en línea", StageKind.INSCRIPTIONS, today - 7 * day, today + 21 * day),
+        ("Verificación de requisitos", StageKind.REQUIREMENTS, today + 22 * day, today + 42 * day),
+        ("Publicación del banco de pares", StageKind.RESULTS, today + 49 * day, today + 49 * day),
+    ]
+
+
 def _fill_stages(call: Call, stages: Sequence[tuple[str, str, date, date]]) -> int:
     created = 0
     for order, (name, kind, start, end) in enumerate(stages, start=1):
@@ -169,7 +179,8 @@ def load_demo_calls(*, today: date | None = None) -> dict[str, int]:
     today = today or local_today(timezone.now(), "America/Bogota")
     added: dict[str, int] = {}
     with transaction.atomic():
-        calls = {call.code: call for call in Call.objects.filter(code__in=[CNSC_CODE, MINEDU_CODE])}
+        codes = [CNSC_CODE, MINEDU_CODE, PEERS_CODE]
+        calls = {call.code: call for call in Call.objects.filter(code__in=codes)}
         if cnsc := calls.get(CNSC_CODE):
             if not cnsc.description:
                 cnsc.description = (
@@ -242,6 +253,18 @@ def load_demo_calls(*, today: date | None = None) -> dict[str, int]:
                     ],
                 )
             )
+        if peers := calls.get(PEERS_CODE):
+            if not peers.description:
+                peers.description = (
+                    "Convocatoria para integrar el banco de pares académicos de CONACES y del "
+                    "CNA en los perfiles Agronomía, Veterinaria y Afines; Bellas Artes; y "
+                    "Economía, Administración, Contaduría y Afines. Antes de postularse puede "
+                    "ver cuántos puntos le daría su hoja de vida según el Anexo No. 1."
+                )
+                peers.year, peers.state, peers.is_public = 2026, CallState.OPEN, True
+                peers.rubric_id = "conaces-pares-2021"
+                peers.save()
+            added[PEERS_CODE] = _fill_stages(peers, _peers_stages(today))
         for code, count in added.items():
             if count:
                 audit_record(

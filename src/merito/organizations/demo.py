@@ -52,6 +52,7 @@ ORGANIZATIONS = [
 CALLS = [
     ("CNSC-2026-01", "Proceso de selección Entidades del Orden Nacional 2026", "CNSC"),
     ("MINEDU-ASCENSO-2019", "Concurso de Ascenso de Escala Magisterial 2019", "MINEDU"),
+    ("MEN-PARES-2026", "Convocatoria de pares académicos CONACES/CNA 2026", "MEN"),
 ]
 
 
