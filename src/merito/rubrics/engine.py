@@ -9,7 +9,7 @@ percentage bonuses and the final score. Rounding happens only where the rubric's
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from math import ceil
 from typing import Any
@@ -110,8 +110,8 @@ class _Run:
             )
         withdraws = req.withdraws(None, self.ctx)
         try:
-            status, detail, used, rejected = getattr(self, f"req_{req.method}")(
-                req, consumed, months
+            status, detail, used, rejected = _REQUIREMENT_METHODS[req.method](
+                self, req, consumed, months
             )
         except MissingParameter as missing:
             return RequirementOutcome(
@@ -127,11 +127,13 @@ class _Run:
     ) -> Any:
         accepted, rejected = self.screen(req.kind, req.match, req.conditions)
         met = len(accepted) >= req.count
-        chosen = (
-            sorted(accepted, key=lambda item: self.preference(req, item))[: req.count]
-            if met
-            else accepted
-        )
+        if not met:
+            chosen = accepted
+        elif req.count == 1:
+            # The first of the preferred, as sorted(...)[:1] (keys end in the unique id).
+            chosen = [min(accepted, key=self.preference_key(req))]
+        else:
+            chosen = sorted(accepted, key=self.preference_key(req))[: req.count]
         note = "cumple el requisito" + (
             "; por eso no suma como adicional" if req.consumes and met else ""
         )
@@ -144,6 +146,30 @@ class _Run:
             [Use(item.id, None, note) for item in chosen],
             rejected,
         )
+
+    def preference_key(self, req: Requirement) -> Callable[[Item], tuple[int, str, str]]:
+        """``preference`` for one requirement, with its lookups done once."""
+        prefer_by = req.prefer_by
+        order = req.prefer_order
+        last = len(order)
+        ranks: dict[str, int] = {}
+        for index, value in enumerate(order):
+            ranks.setdefault(value, index)  # order.index(value): the first place
+
+        def key(item: Item) -> tuple[int, str, str]:
+            rank = last
+            fields = item.fields
+            if prefer_by is not None:
+                rank = ranks.get(str(fields.get(prefer_by)), last)
+            period = item.period
+            when = (
+                period[0].isoformat()
+                if period
+                else str(fields.get("date") or fields.get("year") or "")
+            )
+            return rank, when, item.id
+
+        return key
 
     def preference(self, req: Requirement, item: Item) -> tuple[int, str, str]:
         rank = len(req.prefer_order)
@@ -327,7 +353,7 @@ class _Run:
         return keyed
 
     def criterion(self, c: Criterion) -> CriterionOutcome:
-        raw, used, rejected, notes = getattr(self, f"crit_{c.method}")(c)
+        raw, used, rejected, notes = _CRITERION_METHODS[c.method](self, c)
         points = raw
         if c.cap is not None and raw > c.cap:
             points = c.cap
@@ -373,8 +399,18 @@ class _Run:
         accepted, rejected = self.items_for(c)
         used = []
         total = ZERO
+        by = c.points.by
+        table = c.points.table
+        value = c.points.value
         for item in accepted:
-            points = c.points.for_item(item.get(c.points.by) if c.points.by else None)
+            # c.points.for_item(item.get(by) if by else None), inlined
+            if by is None:
+                points = value
+            elif by:
+                raw = item.fields.get(by)
+                points = table.get(str(raw)) if raw is not None else None
+            else:
+                points = None
             if points is None:
                 rejected.append(
                     Rejection(
@@ -443,6 +479,7 @@ class _Run:
                 text += f" (los {_months_text(left)} restantes no completan {lone} y no cuentan)"
             notes.append(text + ".")
             total += points
+        rejected_ids = {r.item for r in rejected}
         used = [
             Use(
                 item.id,
@@ -451,7 +488,7 @@ class _Run:
                 + (" (vigente)" if item.open_ended else ""),
             )
             for item in accepted
-            if item.period is not None and not any(r.item == item.id for r in rejected)
+            if item.period is not None and item.id not in rejected_ids
         ]
         return total, used, rejected, notes
 
@@ -540,3 +577,15 @@ class _Run:
             readings=rubric.readings,
             precision=tuple(rubric.precision.items()),
         )
+
+
+_REQUIREMENT_METHODS: dict[str, Callable[..., Any]] = {
+    name.removeprefix("req_"): function
+    for name, function in vars(_Run).items()
+    if name.startswith("req_")
+}
+_CRITERION_METHODS: dict[str, Callable[..., Any]] = {
+    name.removeprefix("crit_"): function
+    for name, function in vars(_Run).items()
+    if name.startswith("crit_")
+}

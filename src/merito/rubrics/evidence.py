@@ -266,8 +266,11 @@ def parse_evidence(
         raise EvidenceError("items", "debe ser una lista.")
     items: list[Item] = []
     seen: set[str] = set()
+    fast = _fast_kinds(kinds)
     for index, raw_item in enumerate(raw_items):
-        item = _parse_item(raw_item, f"items[{index}]", kinds, as_of, index)
+        item = _fast_item(raw_item, fast, as_of)
+        if item is None:  # anything unusual: the full check, with its exact messages
+            item = _parse_item(raw_item, f"items[{index}]", kinds, as_of, index)
         if item.id in seen:
             raise EvidenceError(
                 f"items[{index}].id", f"el identificador «{item.id}» está repetido."
@@ -275,6 +278,127 @@ def parse_evidence(
         seen.add(item.id)
         items.append(item)
     return Evidence(applicant_id, as_of, fact_values, test_values, tuple(items))
+
+
+# --------------------------------------------------------------------------- fast path
+#
+# Most evidence is well formed. ``_fast_item`` checks an item with per-kind tables built
+# once per rubric and, when everything is in order, returns exactly the ``Item`` that
+# ``_parse_item`` would; at the first thing out of the ordinary it returns ``None`` and
+# ``_parse_item`` runs instead, so every message (and its place) stays the same.
+
+_MISSING = object()
+_FAST_STR, _FAST_CHOICE, _FAST_BOOL, _FAST_INT, _FAST_DATE, _FAST_OTHER = range(6)
+_FAST_CODES = {
+    "string": _FAST_STR,
+    "choice": _FAST_CHOICE,
+    "bool": _FAST_BOOL,
+    "int": _FAST_INT,
+    "date": _FAST_DATE,
+}
+
+_FastField = tuple[str, int, bool, frozenset[str], Any, FieldValue]
+_FastKind = tuple[KindSpec, frozenset[str], tuple[_FastField, ...]]
+_fast_cache: dict[int, tuple[Mapping[str, KindSpec], dict[str, _FastKind]]] = {}
+
+
+def _fast_kinds(kinds: Mapping[str, KindSpec]) -> dict[str, _FastKind]:
+    cached = _fast_cache.get(id(kinds))
+    if cached is not None and cached[0] is kinds:
+        return cached[1]
+    table: dict[str, _FastKind] = {}
+    for name, kind in kinds.items():
+        fields = tuple(
+            (
+                spec.name,
+                _FAST_CODES.get(spec.type, _FAST_OTHER),
+                spec.required,
+                frozenset(spec.choices),
+                spec.minimum,
+                spec.default,
+            )
+            for spec in kind.fields.values()
+        )
+        if any(field[0] != key for field, key in zip(fields, kind.fields, strict=True)):
+            continue  # a field stored under another name: leave it to the full check
+        table[name] = (kind, frozenset(kind.fields) | frozenset(RESERVED), fields)
+    if len(_fast_cache) >= 64:
+        _fast_cache.clear()
+    _fast_cache[id(kinds)] = (kinds, table)  # keeps ``kinds`` alive: its id stays its own
+    return table
+
+
+def _fast_item(raw: object, fast: dict[str, _FastKind], as_of: date) -> Item | None:
+    if type(raw) is not dict:
+        return None
+    kind_name = raw.get("kind")
+    if type(kind_name) is not str:
+        return None
+    entry = fast.get(kind_name)
+    if entry is None:
+        return None
+    kind, allowed, fields = entry
+    item_id = raw.get("id", _MISSING)
+    if type(item_id) is str:
+        if item_id == "":
+            return None
+    elif type(item_id) is int:
+        item_id = str(item_id)
+    else:
+        return None
+    if not raw.keys() <= allowed:
+        return None
+    values: dict[str, FieldValue] = {}
+    get = raw.get
+    for name, code, required, choices, minimum, default in fields:
+        value = get(name)
+        if value is None:
+            if required:
+                return None
+            values[name] = default
+        elif code in (_FAST_CHOICE, _FAST_STR):
+            if type(value) is not str or (code == _FAST_CHOICE and value not in choices):
+                return None
+            values[name] = value
+        elif code == _FAST_BOOL:
+            if value is not True and value is not False:
+                return None
+            values[name] = value
+        elif code == _FAST_INT:
+            if type(value) is not int or (minimum is not None and value < minimum):
+                return None
+            values[name] = value
+        elif code == _FAST_DATE:
+            if type(value) is not str:
+                return None
+            try:
+                values[name] = date.fromisoformat(value)
+            except ValueError:
+                return None
+        else:
+            return None
+    if kind.period:
+        start_raw = get("start")
+        end_raw = get("end")
+        if type(start_raw) is not str or (end_raw is not None and type(end_raw) is not str):
+            return None
+        try:
+            start = date.fromisoformat(start_raw)
+            end = date.fromisoformat(end_raw) if end_raw is not None else None
+        except ValueError:
+            return None
+        if end is not None and end < start:
+            return None
+        if start > as_of:
+            return Item(item_id, kind.name, values, None, end is None, after_cut=True)
+        open_ended = False
+        if end is None or end > as_of:
+            open_ended = end is None
+            end = as_of
+        return Item(item_id, kind.name, values, (start, end), open_ended)
+    if "start" in raw or "end" in raw:
+        return None
+    return Item(item_id, kind.name, values, None, False)
 
 
 def _parse_item(

@@ -68,9 +68,24 @@ def compile_predicate(raw: object, place: str) -> Predicate:
         if not isinstance(parts, list) or not parts or len(raw) != 1:
             raise RubricError(f"{place}.{key}", "se espera una lista no vacía de condiciones.")
         compiled = [compile_predicate(part, f"{place}.{key}[{i}]") for i, part in enumerate(parts)]
+        parts_tuple = tuple(compiled)
         if key == "all":
-            return lambda item, ctx: all(p(item, ctx) for p in compiled)
-        return lambda item, ctx: any(p(item, ctx) for p in compiled)
+
+            def all_of(item: Item | None, ctx: Context) -> bool:
+                for part in parts_tuple:  # noqa: SIM110 - all() without a generator per call
+                    if not part(item, ctx):
+                        return False
+                return True
+
+            return all_of
+
+        def any_of(item: Item | None, ctx: Context) -> bool:
+            for part in parts_tuple:  # noqa: SIM110 - any() without a generator per call
+                if part(item, ctx):
+                    return True
+            return False
+
+        return any_of
     if "not" in raw:
         if len(raw) != 1:
             raise RubricError(place, "«not» va solo.")
@@ -111,7 +126,44 @@ def compile_predicate(raw: object, place: str) -> Predicate:
         raise RubricError(place, f"use exactamente una comparación: {', '.join(_COMPARISONS)}.")
     op = operators[0]
     operand: Any = _literal(raw[op], f"{place}.{op}")
+    if "field" in raw:
+        direct = _field_comparison(op, operand, raw["field"])
+        if direct is not None:
+            return direct
     return _comparison(op, operand, source, f"{place}.{op}")
+
+
+def _field_comparison(op: str, operand: Any, name: str) -> Predicate | None:
+    """The common comparisons of an item's field, without the extra call to ``source``
+    (same results as :func:`_comparison`: ``item.get(name)``, ``None`` without an item)."""
+    if op == "eq":
+
+        def field_eq(item: Item | None, ctx: Context) -> bool:
+            equal: bool = (item.fields.get(name) if item is not None else None) == operand
+            return equal
+
+        return field_eq
+    if op == "ne":
+
+        def field_ne(item: Item | None, ctx: Context) -> bool:
+            differ: bool = (item.fields.get(name) if item is not None else None) != operand
+            return differ
+
+        return field_ne
+    if op in ("in", "not_in") and isinstance(operand, tuple):
+        members = frozenset(operand)
+        if op == "in":
+
+            def field_in(item: Item | None, ctx: Context) -> bool:
+                return (item.fields.get(name) if item is not None else None) in members
+
+            return field_in
+
+        def field_not_in(item: Item | None, ctx: Context) -> bool:
+            return (item.fields.get(name) if item is not None else None) not in members
+
+        return field_not_in
+    return None
 
 
 def _comparison(
