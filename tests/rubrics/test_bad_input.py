@@ -189,3 +189,28 @@ def test_a_period_starting_after_the_cut_date_is_rejected_with_its_reason() -> N
         directivos.rejected[0].reason
         == "El periodo empieza después de la fecha de corte: no cuenta."
     )
+
+
+def test_a_table_parameter_needs_its_key_and_known_keys() -> None:
+    rubric = load_rubric("minedu-ascenso-2019")
+    with pytest.raises(RubricError) as whole:
+        rubric.with_parameters({"pun_minimo": "50"})
+    assert "es una tabla por «escala»" in whole.value.message
+    with pytest.raises(RubricError) as unknown:
+        rubric.with_parameters({"pun_minimo": {"9": "50"}})
+    assert unknown.value.place == "parameters.pun_minimo.9"
+
+
+def test_evidence_meant_for_another_rubric_is_refused() -> None:
+    error = bad({"rubric": "minedu-ascenso-2019", "as_of": "2021-03-01"})
+    assert error.place == "rubric"
+    assert "es para la rúbrica «minedu-ascenso-2019», no para «conaces-pares-2021»" in error.message
+
+
+def test_an_unanswered_question_is_pending_with_its_own_reason() -> None:
+    result = score(
+        load_rubric("minedu-ascenso-2019"), {"as_of": "2019-08-01", "facts": {"escala": "1"}}
+    )
+    expediente = next(r for r in result.requirements if r.id == "expediente")
+    assert expediente.status == "pendiente"
+    assert expediente.reason == "No se puede decidir: sin respuesta registrada."

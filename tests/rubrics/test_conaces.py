@@ -74,9 +74,11 @@ def test_additional_titles_earn_four_and_two_and_the_required_doctorate_nothing(
     )
     titles = criterion(result, "titulos_adicionales")
     assert titles.points == 6
-    reasons = sorted(r.reason for r in titles.rejected if r.item in ("doc", "d2"))
-    assert reasons[0].startswith("Se usa para cumplir el requisito «Título de doctorado")
-    assert reasons[1].endswith("«doctorado» no tiene puntaje en este criterio.")
+    reasons = {r.reason for r in titles.rejected if r.item in ("doc", "d2")}
+    assert "Nivel de formación «Doctorado» no tiene puntaje en este criterio." in reasons
+    assert any(
+        r.startswith("Se usa para cumplir el requisito «Título de doctorado") for r in reasons
+    )
 
 
 def test_titles_are_capped_at_ten(rubric) -> None:
@@ -258,10 +260,15 @@ def test_the_cheapest_process_meets_the_requirement_and_the_others_earn(rubric) 
         rubric,
         {"id": "int", "kind": "proceso_acreditacion", "type": "internacional", "date": "2019-01-01"},
         {"id": "inst", "kind": "proceso_acreditacion", "type": "institucional_nacional",
-         "date": "2012-01-01"},
+         "date": "2017-01-01"},
+        {"id": "old", "kind": "proceso_acreditacion", "type": "internacional", "date": "2016-02-29"},
     )  # fmt: skip
     assert [u.item for u in requirement(result, "acreditacion").used] == ["acr"]
-    assert criterion(result, "acreditacion_adicional").points == 7
+    additional = criterion(result, "acreditacion_adicional")
+    assert additional.points == 7
+    assert {r.item: r.reason for r in additional.rejected}["old"].startswith(
+        "El proceso no está dentro de los últimos cinco años"
+    )
 
 
 def test_accreditation_is_capped_at_twenty(rubric) -> None:

@@ -210,7 +210,10 @@ def test_unpaid_leave_and_suspension_are_subtracted_from_service(rubric: Any) ->
     result = score(rubric, data)
     tiempo = requirement(result, "tiempo_minimo")
     assert tiempo.status == "no_cumple"  # 55 - 8 = 47 months
-    assert "se restan 8 meses" in tiempo.detail
+    assert (
+        "Acredita 55 meses − 8 meses que no cuentan (licencias sin goce, suspensiones) = 47 meses"
+        in tiempo.detail
+    )
     assert not result.eligible
 
 

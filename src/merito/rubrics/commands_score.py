@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -82,6 +83,9 @@ def _guard(run: Any) -> Any:
         except (_Fail, PlacedError) as error:
             print(f"merito: error: {error}", file=sys.stderr)
             return EXIT_BAD_INPUT
+        except BrokenPipeError:  # e.g. `merito score … | head`: the reader left
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 1
         except OSError as error:
             print(
                 f"merito: error: no se puede leer {error.filename}: {error.strerror}.",

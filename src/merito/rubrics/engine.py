@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import pairwise, product
 from math import ceil
 from typing import Any
 
+from merito.rubrics.errors import EvidenceError
 from merito.rubrics.evidence import Evidence, Item, parse_evidence
 from merito.rubrics.periods import Period, clip, completed_months, merge, school_years, total_months
 from merito.rubrics.predicates import Context
@@ -39,6 +41,10 @@ AFTER_CUT = "El periodo empieza después de la fecha de corte: no cuenta."
 
 def evidence_for(rubric: Rubric, raw: object) -> Evidence:
     """Check decoded JSON evidence against ``rubric`` (raises ``EvidenceError``)."""
+    if isinstance(raw, dict) and raw.get("rubric") not in (None, rubric.id):
+        raise EvidenceError(
+            "rubric", f"la evidencia es para la rúbrica «{raw['rubric']}», no para «{rubric.id}»."
+        )
     return parse_evidence(raw, rubric.kinds, rubric.facts, rubric.tests, rubric.as_of)
 
 
@@ -46,7 +52,18 @@ def score(rubric: Rubric, evidence: Evidence | Mapping[str, Any]) -> ScoreResult
     """The applicant's result under ``rubric``. ``evidence`` may be decoded JSON."""
     if not isinstance(evidence, Evidence):
         evidence = evidence_for(rubric, evidence)
-    return _Run(rubric, evidence).result()
+    run = _Run(rubric, evidence)
+    best = run.result()
+    choices = {req: met for req, met in run.met_options.items() if len(met) > 1}
+    if choices:
+        # Several alternatives are met: each is scored, the one leaving the applicant the
+        # highest final (then total) wins; ties keep the first alternative in the file.
+        for combination in product(*choices.values()):
+            forced = dict(zip(choices, combination, strict=True))
+            candidate = _Run(rubric, evidence, forced).result()
+            if (candidate.final, candidate.total) > (best.final, best.total):
+                best = candidate
+    return best
 
 
 def _quantize(value: Decimal, places: int | None) -> Decimal:
@@ -55,13 +72,25 @@ def _quantize(value: Decimal, places: int | None) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
+def _overlapping(periods: list[Period]) -> bool:
+    ordered = sorted(periods)
+    return any(later[0] <= earlier[1] for earlier, later in pairwise(ordered))
+
+
 def _months_text(months: int) -> str:
     return "1 mes" if months == 1 else f"{months} meses"
 
 
 class _Run:
-    def __init__(self, rubric: Rubric, evidence: Evidence) -> None:
+    def __init__(
+        self, rubric: Rubric, evidence: Evidence, forced: Mapping[str, int] | None = None
+    ) -> None:
         self.rubric = rubric
+        self.forced = forced or {}
+        """Alternative to use per ``alternatives`` requirement (when several are met)."""
+        self.met_options: dict[str, list[int]] = {}
+        self.unmet_consumers: set[str] = set()
+        """Consuming requirements not met: nothing is "additional" to them."""
         self.evidence = evidence
         self.ctx = Context(evidence.as_of, evidence.facts)
         self.by_kind: dict[str, list[Item]] = {}
@@ -70,6 +99,10 @@ class _Run:
         self.consumed_items: dict[str, frozenset[str]] = {}
         self.consumed_months: dict[str, dict[str | None, int]] = {}
         self.labels: dict[str, str] = {}
+
+    def field_label(self, kind: str, field: str | None) -> str:
+        spec = self.rubric.kinds[kind].fields.get(field or "") if kind else None
+        return spec.label if spec is not None and spec.label else str(field)
 
     def word(self, kind: str, field: str | None, value: object) -> str:
         spec = self.rubric.kinds[kind].fields.get(field or "") if kind else None
@@ -117,7 +150,14 @@ class _Run:
             return RequirementOutcome(
                 req.id, req.label, PENDING, withdraws, f"No se puede verificar: {missing}.", ""
             )
-        reason = req.reason if status != MET else ""
+        if status == NOT_MET:
+            reason = req.reason
+            if req.consumes:
+                self.unmet_consumers.add(req.id)
+        elif status == PENDING:
+            reason = f"No se puede decidir: {detail[:1].lower()}{detail[1:]}"
+        else:
+            reason = ""
         return RequirementOutcome(
             req.id, req.label, status, withdraws, reason, detail, tuple(used), tuple(rejected)
         )
@@ -185,7 +225,11 @@ class _Run:
         return rank, when, item.id
 
     def req_no_item(self, req: Requirement, consumed: Any, months: Any) -> Any:
-        offending = [item for item in self.by_kind.get(req.kind, ()) if req.match(item, self.ctx)]
+        offending = [
+            item
+            for item in self.by_kind.get(req.kind, ())
+            if not item.after_cut and req.match(item, self.ctx)
+        ]
         if offending:
             return (
                 NOT_MET,
@@ -228,18 +272,18 @@ class _Run:
         for key, periods in keyed.items():
             counted = merge(periods) if req.merge else periods
             count = total_months(counted)
-            if leaves:
-                lost = total_months(clip(leaves, counted))
-                count = max(count - lost, 0)
-                if lost:
-                    parts.append(
-                        f"se restan {_months_text(lost)} que no cuentan (licencias, suspensiones)"
-                    )
-            months[key] = count
+            lost = total_months(clip(leaves, counted)) if leaves else 0
+            months[key] = max(count - lost, 0)
             label = f"{self.word(req.kind, req.by, key)}: " if key is not None else ""
             weight = req.weights.get(key or "", Decimal(1)) if req.by else Decimal(1)
             factor = f" (cuentan a {decimal_text(weight)})" if weight != 1 else ""
-            parts.append(f"{label}{_months_text(count)}{factor}")
+            text = f"{label}{_months_text(count)}"
+            if lost:
+                text += (
+                    f" − {_months_text(lost)} que no cuentan (licencias sin goce, suspensiones)"
+                    f" = {_months_text(months[key])}"
+                )
+            parts.append(text + factor)
         need = needed * 12
         equivalent = sum(
             (
@@ -276,10 +320,11 @@ class _Run:
         )
         if notes:
             detail += " — " + "; ".join(notes)
+        refused = {r.item for r in rejected}
         used = [
-            Use(item.id, None, _months_text(completed_months(*item.period)) if item.period else "")
+            Use(item.id, None, _months_text(completed_months(*item.period)))
             for item in accepted
-            if item.period
+            if item.period and item.id not in refused
         ]
         return MET if met else NOT_MET, detail + ".", used, rejected
 
@@ -302,28 +347,45 @@ class _Run:
         months: dict[str, dict[str | None, int]],
     ) -> Any:
         summaries = []
-        for label, option in zip(req.option_labels, req.options, strict=True):
+        met: list[int] = []
+        evaluated = []
+        for index, (label, option) in enumerate(zip(req.option_labels, req.options, strict=True)):
             option_consumed: dict[str, frozenset[str]] = {}
             option_months: dict[str, dict[str | None, int]] = {}
             outcomes = [self.requirement(sub, option_consumed, option_months) for sub in option]
+            evaluated.append((label, outcomes, option_consumed, option_months))
             if all(o.status in (MET, NOT_APPLICABLE) for o in outcomes):
-                consumed.update(option_consumed)
-                months.update(option_months)
-                # Criteria may also refer to the whole requirement: it consumes what its
-                # chosen alternative consumed.
-                consumed[req.id] = frozenset().union(*option_consumed.values())
-                joined: dict[str | None, int] = {}
-                for taken in option_months.values():
-                    for key, count in taken.items():
-                        joined[key] = joined.get(key, 0) + count
-                months[req.id] = joined
-                used = [use for o in outcomes for use in o.used]
-                detail = f"Cumple la alternativa «{label}»: " + " ".join(
-                    f"{o.label}: {o.detail}" for o in outcomes
+                met.append(index)
+            else:
+                failed = [o.label for o in outcomes if o.status != MET]
+                summaries.append(f"«{label}»: no cumple {', '.join(failed)}")
+        self.unmet_consumers.difference_update(
+            sub.id for option in req.options for sub in option
+        )  # the nested ones speak through this requirement
+        self.met_options[req.id] = met
+        if met:
+            chosen = self.forced.get(req.id, met[0])
+            label, outcomes, option_consumed, option_months = evaluated[chosen]
+            consumed.update(option_consumed)
+            months.update(option_months)
+            # Criteria may also refer to the whole requirement: it consumes what its
+            # chosen alternative consumed.
+            consumed[req.id] = frozenset().union(*option_consumed.values())
+            joined: dict[str | None, int] = {}
+            for taken in option_months.values():
+                for key, count in taken.items():
+                    joined[key] = joined.get(key, 0) + count
+            months[req.id] = joined
+            used = [use for o in outcomes for use in o.used]
+            detail = f"Cumple la alternativa «{label}»: " + " ".join(
+                f"{o.label}: {o.detail}" for o in outcomes
+            )
+            if len(met) > 1:
+                detail += (
+                    f" Se cumplen {len(met)} alternativas; se usa la que deja más puntaje "
+                    "al aspirante."
                 )
-                return MET, detail, used, []
-            failed = [o.label for o in outcomes if o.status != MET]
-            summaries.append(f"«{label}»: no cumple {', '.join(failed)}")
+            return MET, detail, used, []
         return NOT_MET, "Ninguna alternativa se cumple (" + "; ".join(summaries) + ").", [], []
 
     # ------------------------------------------------------------------ criteria
@@ -345,8 +407,10 @@ class _Run:
                 value = item.get(by)
                 key = str(value) if value is not None else ""
                 if table is not None and key not in table:
+                    what = self.field_label(item.kind, by)
+                    word = self.word(item.kind, by, value)
                     rejected.append(
-                        Rejection(item.id, f"{by} «{value}» no cuenta para este {where}.")
+                        Rejection(item.id, f"{what} «{word}» no cuenta para este {where}.")
                     )
                     continue
             keyed.setdefault(key, []).append(item.period)
@@ -378,6 +442,13 @@ class _Run:
 
     def items_for(self, c: Criterion) -> tuple[list[Item], list[Rejection]]:
         accepted, rejected = self.screen(c.kind, c.match, c.conditions)
+        if c.after is not None and c.after in self.unmet_consumers:
+            label = self.labels.get(c.after, c.after)
+            reason = (
+                f"El requisito «{label}» no se cumple; este criterio solo cuenta lo adicional a él."
+            )
+            rejected.extend(Rejection(item.id, reason) for item in accepted)
+            return [], rejected
         if c.after is not None and c.after in self.consumed_items:
             taken = self.consumed_items[c.after]
             label = self.labels.get(c.after, c.after)
@@ -412,13 +483,10 @@ class _Run:
             else:
                 points = None
             if points is None:
-                rejected.append(
-                    Rejection(
-                        item.id,
-                        f"{c.points.by} «{item.get(c.points.by or '')}» "
-                        "no tiene puntaje en este criterio.",
-                    )
-                )
+                what = self.field_label(c.kind, by)
+                word = self.word(c.kind, by, item.get(by or ""))
+                reason = f"{what} «{word}» no tiene puntaje en este criterio."
+                rejected.append(Rejection(item.id, reason))
                 continue
             used.append(Use(item.id, points))
             total += points
@@ -428,7 +496,8 @@ class _Run:
         total, used, rejected, notes = self.crit_per_item(c)
         if len(used) <= 1:
             return total, used, rejected, notes
-        best = max(used, key=lambda use: use.points or ZERO)
+        # The highest; among equals, the first by id (never the input order).
+        best = min(used, key=lambda use: (-(use.points or ZERO), use.item))
         for use in used:
             if use is not best:
                 rejected.append(
@@ -439,7 +508,7 @@ class _Run:
     def crit_years(self, c: Criterion) -> Any:
         accepted, rejected = self.items_for(c)
         table = c.points.table if c.points.by else None
-        keyed = self.keyed_periods(accepted, c.points.by, table, rejected, "criterion")
+        keyed = self.keyed_periods(accepted, c.points.by, table, rejected, "criterio")
         taken = self.consumed_months.get(c.after or "", {})
         total = ZERO
         notes = []
@@ -464,7 +533,7 @@ class _Run:
             counted = merge(periods) if c.merge else periods
             months = total_months(counted)
             text = f"{label}{_months_text(months)}"
-            if c.merge and len(counted) < len(periods):
+            if c.merge and _overlapping(periods):
                 text += " (periodos traslapados contados una sola vez)"
             used_up = taken.get(key, 0)
             if used_up:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from merito.rubrics.rubric import decimal_text
@@ -134,7 +134,7 @@ class ScoreResult:
         places = dict(self.precision).get(level)
         if places is None:
             return decimal_text(value)
-        return str(value.quantize(Decimal(1).scaleb(-places)))
+        return str(value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
     def to_dict(self) -> dict[str, Any]:
         show = self.show

@@ -225,9 +225,21 @@ class Rubric:
             if name not in parameters:
                 raise RubricError(f"parameters.{name}", "parámetro desconocido para esta rúbrica.")
             current = parameters[name]
+            if isinstance(current.value, Mapping) != isinstance(raw, dict):
+                shape = (
+                    f"es una tabla por «{current.key}»: dé un valor por clave ({name}.CLAVE=VALOR)"
+                    if isinstance(current.value, Mapping)
+                    else "es un solo valor, no una tabla"
+                )
+                raise RubricError(f"parameters.{name}", f"el parámetro {shape}.")
             if isinstance(raw, dict) and isinstance(current.value, Mapping):
                 merged: dict[str, Decimal | None] = dict(current.value)
                 for key, value in raw.items():
+                    if str(key) not in current.value:
+                        allowed = ", ".join(current.value)
+                        raise RubricError(
+                            f"parameters.{name}.{key}", f"clave desconocida; use una de: {allowed}."
+                        )
                     merged[str(key)] = (
                         _decimal(value, f"parameters.{name}.{key}") if value is not None else None
                     )
@@ -269,7 +281,13 @@ class Rubric:
                         else " (obligatoria)"
                     ),
                 },
-                "facts": {"type": "object", "properties": facts, "additionalProperties": False},
+                "$schema": {"type": "string"},
+                "facts": {
+                    "type": "object",
+                    "properties": facts,
+                    "required": [name for name, spec in self.facts.items() if spec.required],
+                    "additionalProperties": False,
+                },
                 "tests": {"type": "object", "properties": tests, "additionalProperties": False},
                 "items": {
                     "type": "array",
@@ -558,7 +576,10 @@ class _Parser:
         base = ("id", "label", "method", "reason", "withdraws", "applies", "note")
         extra: tuple[str, ...]
         args: dict[str, Any] = {}
-        if method in ("has_item", "no_item"):
+        if method == "no_item":
+            extra = ("kind", "match")
+            args.update(self.common(spec, place))
+        elif method == "has_item":
             extra = ("kind", "match", "conditions", "count", "consumes", "prefer")
             args.update(self.common(spec, place))
             count = spec.get("count", 1)
