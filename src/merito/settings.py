@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "merito.notifications",
     "merito.documents",
     "merito.profiles",
+    "merito.peers",
+    "merito.cases",
     "merito.web",
 ]
 
@@ -232,7 +234,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "merito.notifications.tasks.send_queued_emails",
         "schedule": 60.0,
     },
+    "lapse-idle-cases": {
+        "task": "merito.cases.tasks.lapse_idle_cases",
+        "schedule": 3600.0,
+    },
 }
+# Update cases of the peer bank (seed 000): reminders after these days without the peer's
+# action, and closure as «Desistido» after CASE_LAPSE_DAYS.
+CASE_LAPSE_DAYS = env.int("CASE_LAPSE_DAYS", default=30)
+CASE_REMINDER_DAYS = env.list("CASE_REMINDER_DAYS", cast=int, default=[15, 25])
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=5)
 
 # --- Security ------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ urlpatterns = [
     path("documentos/", include("merito.documents.urls")),
     path("hoja-de-vida/", include("merito.profiles.urls")),
     path("convocatorias/", include("merito.calls.urls")),
+    path("pares/", include("merito.cases.urls")),
     path("", include("merito.web.urls")),
 ]
 

@@ -41,3 +41,27 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to}: {self.subject}"
+
+
+class Notice(models.Model):
+    """An in-app notice (aviso) for one person, shown in their portal until read."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("usuario"),
+        on_delete=models.CASCADE,
+        related_name="notices",
+    )
+    title = models.CharField(_("título"), max_length=200)
+    body = models.TextField(_("texto"), blank=True)
+    url = models.CharField(_("enlace"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("creado el"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("leído el"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("aviso")
+        verbose_name_plural = _("avisos")
+
+    def __str__(self) -> str:
+        return self.title

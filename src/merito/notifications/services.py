@@ -73,3 +73,16 @@ def email_deliver(*, pk: int, max_attempts: int) -> bool:
         message.last_error = ""
         message.save(update_fields=["attempts", "last_error", "status", "sent_at"])
         return True
+
+
+def notice_add(*, user: Any, title: str, body: str = "", url: str = "") -> Any:
+    """Leave an in-app notice for ``user`` (shown in the portal until read)."""
+    from merito.notifications.models import Notice
+
+    return Notice.objects.create(user=user, title=title, body=body, url=url)
+
+
+def notices_mark_read(*, user: Any) -> int:
+    from merito.notifications.models import Notice
+
+    return Notice.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())

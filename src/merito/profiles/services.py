@@ -66,6 +66,25 @@ LockChecker = Callable[[Any], "str | None"]
 _lock_checkers: list[LockChecker] = []
 
 
+NotesProvider = Callable[[Any], dict[tuple[str, int | None], list[str]]]
+_notes_providers: list[NotesProvider] = []
+
+
+def register_entry_notes(provider: NotesProvider) -> None:
+    """Let another context show notes beside entries (a verifier's observations):
+    ``provider(user)`` maps ``(section key, entry id)`` to Spanish sentences."""
+    if provider not in _notes_providers:
+        _notes_providers.append(provider)
+
+
+def entry_notes(user: Any) -> dict[tuple[str, int | None], list[str]]:
+    notes: dict[tuple[str, int | None], list[str]] = {}
+    for provider in _notes_providers:
+        for key, lines in provider(user).items():
+            notes.setdefault(key, []).extend(lines)
+    return notes
+
+
 def register_profile_lock(checker: LockChecker) -> None:
     """Let another context freeze profiles: ``checker(user)`` returns a Spanish reason or None."""
     if checker not in _lock_checkers:

@@ -134,10 +134,18 @@ def section_list(request: HttpRequest, slug: str) -> HttpResponse:
     section = _section(slug)
     entries = selectors.entry_list(user=request.user, model=section.model)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    notes = services.entry_notes(request.user)
+    rows = [(entry, notes.get((section.key, entry.pk), [])) for entry in page.object_list]
     return render(
         request,
         "profiles/section_list.html",
-        {"section": section, "page": page, "lock_reason": services.profile_is_locked(request.user)},
+        {
+            "section": section,
+            "page": page,
+            "rows": rows,
+            "section_notes": notes.get((section.key, None), []),
+            "lock_reason": services.profile_is_locked(request.user),
+        },
     )
 
 

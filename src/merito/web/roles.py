@@ -32,6 +32,7 @@ LANDINGS: tuple[Landing, ...] = (
             ("calls:list", _("Convocatorias")),
             ("profiles:overview", _("Mi hoja de vida")),
             ("documents:list", _("Mis documentos")),
+            ("cases:dashboard", _("Gestión de pares")),
         ),
     ),
     Landing(
@@ -109,6 +110,7 @@ LANDINGS: tuple[Landing, ...] = (
         (Role.VERIFIER,),
         _("Verificación de pares"),
         _("Verifique las solicitudes de actualización de los pares académicos."),
+        (("cases:queue", _("Casos por verificar")),),
     ),
 )
 

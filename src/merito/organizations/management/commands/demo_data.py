@@ -8,6 +8,7 @@ from merito.organizations.demo import DEMO_PASSWORD, load_demo_data
 LOADERS = [
     "merito.calls.demo.load_demo_calls",
     "merito.profiles.demo.load_demo_profiles",
+    "merito.peers.demo.load_demo_peers",
 ]
 
 

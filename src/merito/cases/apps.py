@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class CasesConfig(AppConfig):
+    name = "merito.cases"
+    verbose_name = "Casos de actualización de pares"
+
+    def ready(self) -> None:
+        from merito.cases import signals  # noqa: F401  (profile edits touch the open case)
+        from merito.cases.services import register_hooks
+
+        register_hooks()
