@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "merito.profiles",
     "merito.peers",
     "merito.cases",
+    "merito.applications",
     "merito.web",
 ]
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("hoja-de-vida/", include("merito.profiles.urls")),
     path("convocatorias/", include("merito.calls.urls")),
     path("pares/", include("merito.cases.urls")),
+    path("inscripciones/", include("merito.applications.urls")),
     path("banco-de-pares/", include("merito.peers.urls")),
     path("", include("merito.web.urls")),
 ]

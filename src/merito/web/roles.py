@@ -32,6 +32,7 @@ LANDINGS: tuple[Landing, ...] = (
             ("calls:list", _("Convocatorias")),
             ("profiles:overview", _("Mi hoja de vida")),
             ("documents:list", _("Mis documentos")),
+            ("applications:list", _("Mis inscripciones")),
             ("cases:dashboard", _("Gestión de pares")),
         ),
     ),

@@ -1,0 +1,186 @@
+"""Apply to a position, and withdraw, inside the call's inscription window.
+
+The window is checked on the server in the organization's legal time zone (closing at
+23:59:59 local time); the browser's clock never decides. The form's request key makes a
+double click or a retried POST return the inscription already made.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from merito.applications.models import Inscription, InscriptionState
+from merito.audit.services import audit_record
+from merito.calls.models import Call, Position, Stage, StageKind
+from merito.errors import DomainError
+from merito.notifications.services import email_enqueue
+from merito.profiles.selectors import profile_missing, profile_snapshot
+
+
+def inscription_stage(call: Call) -> Stage | None:
+    """The call's inscription stage (the first one, if the schedule has several)."""
+    return next((s for s in call.stages.all() if s.kind == StageKind.INSCRIPTIONS), None)
+
+
+def local_time(call: Call, at: datetime) -> str:
+    return f"{at.astimezone(ZoneInfo(call.time_zone)):%Y-%m-%d %H:%M:%S} ({call.time_zone_label})"
+
+
+def window_refusal(call: Call, now: datetime) -> str | None:
+    """Why one cannot apply or withdraw now; ``None`` while the window is open."""
+    stage = inscription_stage(call)
+    if stage is None:
+        return _("Esta convocatoria no tiene etapa de inscripciones.")
+    if stage.is_open(now):
+        return None
+    if now < stage.opens_at:
+        return _("Las inscripciones abren el %(when)s.") % {
+            "when": local_time(call, stage.opens_at)
+        }
+    return _(
+        "Las inscripciones cerraron el %(when)s: ya no se reciben inscripciones ni cambios."
+    ) % {"when": local_time(call, stage.closes_at)}
+
+
+def snapshot_hash(snapshot: dict[str, Any]) -> str:
+    canonical = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def active_inscription(*, user: Any, call: Call) -> Inscription | None:
+    return Inscription.objects.filter(user=user, call=call, state=InscriptionState.ACTIVE).first()
+
+
+def inscription_submit(
+    *, user: Any, position: Position, request_key: uuid.UUID, now: datetime | None = None
+) -> tuple[Inscription, bool]:
+    """Inscribe ``user``; returns the inscription and whether this call created it."""
+    existing = Inscription.objects.filter(request_key=request_key).first()
+    if existing is not None:
+        if existing.user_id != user.pk:
+            raise DomainError(_("Esa solicitud no es suya."), code="forbidden")
+        return existing, False
+    now = now or timezone.now()
+    call = position.call
+    refusal = window_refusal(call, now)
+    if refusal:
+        raise DomainError(refusal, code="closed")
+    current = active_inscription(user=user, call=call)
+    if current is not None:
+        raise DomainError(
+            _(
+                "Ya está inscrito en esta convocatoria con el número %(number)s (%(position)s). "
+                "Para cambiar de empleo, retire esa inscripción y vuelva a inscribirse mientras "
+                "el plazo esté abierto."
+            )
+            % {"number": current.registry_number, "position": current.position},
+            code="duplicate",
+        )
+    missing = profile_missing(user=user)
+    if missing:
+        raise DomainError(
+            _("Antes de inscribirse complete su hoja de vida: %(items)s")
+            % {"items": " ".join(item.message for item in missing)},
+            code="incomplete",
+        )
+    snapshot = profile_snapshot(user=user)
+    try:
+        with transaction.atomic():
+            inscription = Inscription.objects.create(
+                call=call,
+                position=position,
+                user=user,
+                request_key=request_key,
+                snapshot=snapshot,
+                snapshot_sha256=snapshot_hash(snapshot),
+                submitted_at=now,
+            )
+            inscription.registry_number = f"{call.code}-{inscription.pk:07d}"
+            inscription.save(update_fields=["registry_number"])
+            audit_record(
+                action="applications.inscription.submitted",
+                actor=user,
+                obj=inscription,
+                after={
+                    "registry_number": inscription.registry_number,
+                    "position": position.code,
+                    "snapshot_sha256": inscription.snapshot_sha256,
+                },
+            )
+            _tell(inscription, "applications/email/receipt", _("Inscripción %(number)s"))
+    except IntegrityError:
+        # A concurrent request with the same key (or for the same call) won the race.
+        same = Inscription.objects.filter(request_key=request_key, user=user).first()
+        if same is not None:
+            return same, False
+        current = active_inscription(user=user, call=call)
+        raise DomainError(
+            _("Ya está inscrito en esta convocatoria con el número %(number)s.")
+            % {"number": current.registry_number if current else ""},
+            code="duplicate",
+        ) from None
+    return inscription, True
+
+
+def inscription_withdraw(
+    *, inscription: Inscription, user: Any, now: datetime | None = None
+) -> Inscription:
+    now = now or timezone.now()
+    with transaction.atomic():
+        inscription = (
+            Inscription.objects.select_for_update()
+            .select_related("call", "position")
+            .get(pk=inscription.pk)
+        )
+        if inscription.user_id != user.pk:
+            raise DomainError(_("Esa inscripción no es suya."), code="forbidden")
+        if inscription.state != InscriptionState.ACTIVE:
+            raise DomainError(_("La inscripción ya estaba retirada."), code="state")
+        refusal = window_refusal(inscription.call, now)
+        if refusal:
+            raise DomainError(refusal, code="closed")
+        inscription.state = InscriptionState.WITHDRAWN
+        inscription.withdrawn_at = now
+        inscription.save(update_fields=["state", "withdrawn_at"])
+        audit_record(
+            action="applications.inscription.withdrawn",
+            actor=user,
+            obj=inscription,
+            after={"registry_number": inscription.registry_number},
+        )
+        _tell(inscription, "applications/email/withdrawn", _("Inscripción %(number)s retirada"))
+    return inscription
+
+
+def _tell(inscription: Inscription, template: str, subject: str) -> None:
+    from django.conf import settings
+
+    call = inscription.call
+    email_enqueue(
+        to=inscription.user.email,
+        subject=subject % {"number": inscription.registry_number},
+        template=template,
+        context={
+            "inscription": inscription,
+            "user": inscription.user,
+            "call": call,
+            "submitted": local_time(call, inscription.submitted_at),
+            "withdrawn": local_time(call, inscription.withdrawn_at)
+            if inscription.withdrawn_at
+            else "",
+            "url": settings.SITE_URL
+            + reverse("applications:receipt", args=[inscription.registry_number]),
+        },
+        kind=template.replace("/", ".").replace("email.", ""),
+        user=inscription.user,
+    )
