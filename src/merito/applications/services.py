@@ -24,7 +24,7 @@ from merito.audit.services import audit_record
 from merito.calls.models import Call, Position, Stage, StageKind
 from merito.errors import DomainError
 from merito.notifications.services import email_enqueue
-from merito.profiles.selectors import profile_missing, profile_snapshot
+from merito.profiles.selectors import profile_snapshot_and_missing
 
 
 def inscription_stage(call: Call) -> Stage | None:
@@ -86,14 +86,13 @@ def inscription_submit(
             % {"number": current.registry_number, "position": current.position},
             code="duplicate",
         )
-    missing = profile_missing(user=user)
+    snapshot, missing = profile_snapshot_and_missing(user=user)
     if missing:
         raise DomainError(
             _("Antes de inscribirse complete su hoja de vida: %(items)s")
             % {"items": " ".join(item.message for item in missing)},
             code="incomplete",
         )
-    snapshot = profile_snapshot(user=user)
     try:
         with transaction.atomic():
             inscription = Inscription.objects.create(

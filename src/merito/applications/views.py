@@ -33,14 +33,22 @@ def _call(code: str) -> Call:
         raise Http404(_("No existe una convocatoria pública con ese código.")) from None
 
 
+def _public_call_light(code: str) -> Call:
+    call = Call.objects.public().filter(code=code).prefetch_related("stages").first()
+    if call is None:
+        raise Http404(_("No existe una convocatoria pública con ese código."))
+    return call
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest, code: str) -> HttpResponse:
     user = cast(User, request.user)
-    call = _call(code)
     now = timezone.now()
     errors: dict[str, str] = {}
     if request.method == "POST":
+        # The POST needs only the call, its schedule and the chosen position.
+        call = _public_call_light(code)
         try:
             key = uuid.UUID(request.POST.get("request_key", ""))
         except ValueError:
@@ -62,6 +70,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
                     % {"number": inscription.registry_number},
                 )
                 return redirect("applications:receipt", number=inscription.registry_number)
+    call = _call(code)
     query = request.GET.get("q", "").strip()
     positions = call.positions.all()
     for word in query.split():

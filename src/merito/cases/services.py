@@ -31,7 +31,7 @@ from merito.cases.models import (
 from merito.errors import DomainError
 from merito.notifications.services import email_enqueue, notice_add
 from merito.peers.models import MembershipState, PeerMembership
-from merito.profiles.selectors import profile_missing, profile_snapshot
+from merito.profiles.selectors import profile_snapshot_and_missing
 from merito.profiles.services import register_entry_notes, register_profile_lock
 
 CONSENT_VERSION = "2026-1"
@@ -158,7 +158,7 @@ def case_submit(*, case: UpdateCase, user: Any, consent: bool) -> UpdateCase:
                 field="consent",
                 code="consent",
             )
-        missing = profile_missing(user=user)
+        snapshot, missing = profile_snapshot_and_missing(user=user)
         if missing:
             raise DomainError(
                 _("Antes de enviar complete su hoja de vida: %(items)s")
@@ -167,7 +167,7 @@ def case_submit(*, case: UpdateCase, user: Any, consent: bool) -> UpdateCase:
             )
         now = timezone.now()
         returning = case.state == CaseState.CORRECTION
-        case.snapshot = profile_snapshot(user=user)
+        case.snapshot = snapshot
         case.snapshot_sha256 = snapshot_hash(case.snapshot)
         case.state = CaseState.VERIFICATION
         case.round += 1

@@ -156,13 +156,32 @@ def entry_data(obj: models.Model) -> dict[str, Any]:
     return data
 
 
-def profile_snapshot(*, user: Any) -> dict[str, Any]:
+ProfileState = tuple[Profile | None, dict[str, list[Any]]]
+
+
+def _profile_state(user: Any) -> ProfileState:
+    """The profile and every entry, each section read once (in its model's order)."""
+    profile = profile_get(user=user)
+    entries = {
+        name: list(entry_list(user=user, model=model)) if profile else []
+        for name, model in ENTRY_MODELS.items()
+    }
+    return profile, entries
+
+
+def profile_snapshot_and_missing(*, user: Any) -> tuple[dict[str, Any], list[Missing]]:
+    """Both at once from one read of the profile (what a submission needs)."""
+    state = _profile_state(user)
+    return profile_snapshot(user=user, state=state), profile_missing(user=user, state=state)
+
+
+def profile_snapshot(*, user: Any, state: ProfileState | None = None) -> dict[str, Any]:
     """The whole profile as stable, JSON-serialisable data, to freeze as evidence.
 
     The same profile always gives the same dict (keys sorted on dump, lists by id), so a
     snapshot's hash identifies the evidence an inscription or a case was judged on.
     """
-    profile = profile_get(user=user)
+    profile, entries = state or _profile_state(user)
     person = {
         "id": user.pk,
         "document_country": user.document_country,
@@ -180,9 +199,8 @@ def profile_snapshot(*, user: Any) -> dict[str, Any]:
         "person": person,
         "profile": None,
     }
-    for name, model in ENTRY_MODELS.items():
-        rows = entry_list(user=user, model=model).order_by("pk") if profile else []
-        snapshot[name] = [entry_data(row) for row in rows]
+    for name in ENTRY_MODELS:
+        snapshot[name] = [entry_data(row) for row in sorted(entries[name], key=lambda r: r.pk)]
     if profile is not None:
         snapshot["profile"] = entry_data(profile)
     return snapshot
@@ -199,9 +217,9 @@ class Missing:
     message: str
 
 
-def profile_missing(*, user: Any) -> list[Missing]:
+def profile_missing(*, user: Any, state: ProfileState | None = None) -> list[Missing]:
     """The checklist of what is missing, in the order of the profile's sections."""
-    profile = profile_get(user=user)
+    profile, entries = state or _profile_state(user)
     missing: list[Missing] = []
 
     def need(section: str, message: str) -> None:
@@ -230,7 +248,7 @@ def profile_missing(*, user: Any) -> list[Missing]:
         need(
             "documents", _("Certificado de antecedentes disciplinarios de su tarjeta profesional.")
         )
-    educations = list(entry_list(user=user, model=Education)) if profile.pk else []
+    educations = entries["education"] if profile.pk else []
     if not educations:
         need("education", _("Al menos un título de formación académica."))
     for education in educations:
@@ -241,21 +259,20 @@ def profile_missing(*, user: Any) -> list[Missing]:
                 "education",
                 _("Resolución de convalidación de «%(entry)s».") % {"entry": education},
             )
-    for model, section, message in (
-        (InformalEducation, "informal_education", _("Certificado del curso «%(entry)s».")),
-        (Experience, "experience", _("Certificación laboral de «%(entry)s».")),
-        (Membership, "memberships", _("Soporte de la membresía en «%(entry)s».")),
-        (Product, "products", _("Soporte del producto «%(entry)s».")),
-        (QualityProcess, "quality_processes", _("Constancia del proceso «%(entry)s».")),
+    for section, message in (
+        ("informal_education", _("Certificado del curso «%(entry)s».")),
+        ("experience", _("Certificación laboral de «%(entry)s».")),
+        ("memberships", _("Soporte de la membresía en «%(entry)s».")),
+        ("products", _("Soporte del producto «%(entry)s».")),
+        ("quality_processes", _("Constancia del proceso «%(entry)s».")),
     ):
         if profile.pk:
-            for entry in entry_list(user=user, model=model).filter(document__isnull=True):
-                need(section, message % {"entry": entry})
-    has_identity = (
-        profile.pk is not None
-        and entry_list(user=user, model=OtherDocument)
-        .filter(kind=OtherDocumentKind.IDENTITY, document__isnull=False)
-        .exists()
+            for entry in entries[section]:
+                if not entry.document_id:
+                    need(section, message % {"entry": entry})
+    has_identity = profile.pk is not None and any(
+        entry.kind == OtherDocumentKind.IDENTITY and entry.document_id
+        for entry in entries["other_documents"]
     )
     if not has_identity:
         need("other_documents", _("Documento de identificación en PDF."))
