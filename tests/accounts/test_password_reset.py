@@ -122,3 +122,16 @@ def test_a_tampered_user_id_in_the_reset_link_is_refused(client, peer, uid):
     page = client.get(f"/cuentas/contrasena/restablecer/{uid}/abc-123/", follow=True)
     assert page.status_code == 200
     assert "Este enlace ya no funciona" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_reset_link_also_proves_an_unverified_email(client, django_capture_on_commit_callbacks):
+    imported = make_user(email="importado@example.org", verified=False)
+    path = ask_for_link(client, django_capture_on_commit_callbacks, "importado@example.org")
+    set_password_through(client, path)
+    imported.refresh_from_db()
+    assert imported.email_verified_at is not None
+    response = client.post(
+        reverse("accounts:login"), {"identifier": "importado@example.org", "password": NEW_PASSWORD}
+    )
+    assert response.status_code == 302  # logged in, not "verifique su correo"

@@ -151,9 +151,16 @@ def password_reset_request(*, identifier: str) -> None:
 
 
 def password_reset_completed(*, user: User) -> None:
-    """After a new password is set by link: invalidate other links, lift the lockout."""
+    """After a new password is set by link: invalidate other links, lift the lockout.
+
+    The link reached the person at this address, so it also proves the e-mail (an
+    imported peer who never verified can then log in)."""
     user.password_reset_nonce = uuid.uuid4()
-    user.save(update_fields=["password_reset_nonce"])
+    fields = ["password_reset_nonce"]
+    if user.email_verified_at is None:
+        user.email_verified_at = timezone.now()
+        fields.append("email_verified_at")
+    user.save(update_fields=fields)
     axes_reset(username=f"user:{user.pk}")
     audit_record(action="accounts.user.password_reset", actor=user, obj=user)
 
