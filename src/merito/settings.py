@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "merito.peers",
     "merito.cases",
     "merito.applications",
+    "merito.evaluation",
     "merito.web",
 ]
 

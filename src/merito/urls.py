@@ -14,6 +14,7 @@ urlpatterns = [
     path("pares/", include("merito.cases.urls")),
     path("inscripciones/", include("merito.applications.urls")),
     path("banco-de-pares/", include("merito.peers.urls")),
+    path("gestion/", include("merito.evaluation.urls")),
     path("", include("merito.web.urls")),
 ]
 

@@ -45,6 +45,7 @@ LANDINGS: tuple[Landing, ...] = (
             "Cree los procesos de selección y sus pruebas, abra la etapa de pruebas, "
             "abra y cierre pruebas y publique resultados."
         ),
+        (("evaluation:process_list", _("Procesos de selección")),),
     ),
     Landing(
         "operador",
@@ -54,6 +55,10 @@ LANDINGS: tuple[Landing, ...] = (
         _(
             "Consulte los procesos y pruebas adjudicados, administre los usuarios del "
             "operador, asócielos a las pruebas y distribuya las carpetas."
+        ),
+        (
+            ("evaluation:process_list", _("Procesos y pruebas")),
+            ("evaluation:operator_list", _("Operador y usuarios")),
         ),
     ),
     Landing(

@@ -9,6 +9,7 @@ LOADERS = [
     "merito.calls.demo.load_demo_calls",
     "merito.profiles.demo.load_demo_profiles",
     "merito.peers.demo.load_demo_peers",
+    "merito.evaluation.demo.load_demo_evaluation",
 ]
 
 

@@ -1,0 +1,48 @@
+/* SIMO back office: the "Avisos" dialog and the header box that marks a page of rows.
+   Loaded as a static file because the Content-Security-Policy forbids inline scripts. */
+(function () {
+  "use strict";
+
+  var dialog = document.getElementById("avisos-dialogo");
+  var opener = document.getElementById("avisos-abrir");
+  if (dialog && typeof dialog.showModal === "function") {
+    var returnTo = null;
+    var open = function () {
+      returnTo = document.activeElement;
+      dialog.showModal();
+      var close = dialog.querySelector("[data-cerrar]");
+      if (close) {
+        close.focus();
+      }
+    };
+    if (opener) {
+      opener.addEventListener("click", function (event) {
+        event.preventDefault();
+        open();
+      });
+    }
+    dialog.addEventListener("close", function () {
+      if (returnTo && typeof returnTo.focus === "function") {
+        returnTo.focus();
+      } else if (opener) {
+        opener.focus();
+      }
+    });
+    if (dialog.getAttribute("data-abrir-al-cargar") === "true") {
+      open();
+    }
+  }
+
+  var pageBoxes = document.querySelectorAll("input[data-marcar-pagina]");
+  Array.prototype.forEach.call(pageBoxes, function (box) {
+    var name = box.getAttribute("data-marcar-pagina");
+    var rows = box.form ? box.form.querySelectorAll('input[name="' + name + '"]') : [];
+    box.hidden = false;
+    box.disabled = false;
+    box.addEventListener("change", function () {
+      Array.prototype.forEach.call(rows, function (row) {
+        row.checked = box.checked;
+      });
+    });
+  });
+})();

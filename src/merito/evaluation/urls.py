@@ -1,0 +1,46 @@
+from django.urls import path
+
+from merito.evaluation import views
+
+app_name = "evaluation"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("procesos/", views.process_list, name="process_list"),
+    path("procesos/nuevo/", views.process_create, name="process_create"),
+    path("procesos/<int:pk>/", views.process_detail, name="process_detail"),
+    path("procesos/<int:pk>/editar/", views.process_edit, name="process_edit"),
+    path("procesos/<int:pk>/estado/", views.process_state, name="process_state"),
+    path(
+        "procesos/<int:pk>/documentos/<int:document_pk>/",
+        views.process_document,
+        name="process_document",
+    ),
+    path("procesos/<int:pk>/empleos/", views.job_list, name="job_list"),
+    path("procesos/<int:pk>/empleos/nuevo/", views.job_create, name="job_create"),
+    path("procesos/<int:pk>/empleos/<int:job_pk>/", views.job_detail, name="job_detail"),
+    path("procesos/<int:pk>/empleos/<int:job_pk>/editar/", views.job_edit, name="job_edit"),
+    path("procesos/<int:pk>/pruebas/nueva/", views.test_create, name="test_create"),
+    path("procesos/<int:pk>/pruebas/<int:test_pk>/", views.test_detail, name="test_detail"),
+    path("procesos/<int:pk>/pruebas/<int:test_pk>/editar/", views.test_edit, name="test_edit"),
+    path("procesos/<int:pk>/pruebas/<int:test_pk>/estado/", views.test_state, name="test_state"),
+    path(
+        "procesos/<int:pk>/pruebas/<int:test_pk>/empleos/",
+        views.test_positions,
+        name="test_positions",
+    ),
+    path(
+        "procesos/<int:pk>/pruebas/<int:test_pk>/usuarios/<str:role>/",
+        views.test_users,
+        name="test_users",
+    ),
+    path("operadores/", views.operator_list, name="operator_list"),
+    path("operadores/<int:pk>/", views.operator_detail, name="operator_detail"),
+    path("operadores/<int:pk>/usuarios/nuevo/", views.user_create, name="user_create"),
+    path("operadores/<int:pk>/usuarios/<int:user_pk>/", views.user_edit, name="user_edit"),
+    path(
+        "operadores/<int:pk>/usuarios/<int:user_pk>/estado/",
+        views.user_set_active,
+        name="user_set_active",
+    ),
+]

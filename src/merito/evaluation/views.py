@@ -1,0 +1,1059 @@
+"""The SIMO back office (seed 004 §3–4): Gerencia del proceso and the operator's admin.
+
+A person without either role gets 403; a process, test, operator or user outside the
+viewer's scope answers 404, so ids of other operators reveal nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from typing import Any, cast
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from merito.accounts.models import User
+from merito.calls.models import CallState, Notice, Position
+from merito.documents.models import Document
+from merito.errors import DomainError
+from merito.evaluation import selectors, services
+from merito.evaluation.forms import (
+    JobForm,
+    OperatorForm,
+    OperatorUserForm,
+    ProcessForm,
+    ProcessStateForm,
+    RequirementForm,
+    TestForm,
+    TestPositionsFilter,
+)
+from merito.evaluation.models import (
+    TEST_ROLES,
+    Job,
+    JobLevel,
+    JobRequirement,
+    ProcessState,
+    SelectionProcess,
+    Test,
+    TestState,
+    TestUser,
+)
+from merito.organizations.models import Organization, Role
+
+PAGE_SIZE = 20
+LINKED_PAGE_SIZE = 10
+MANAGE = "merito.access_process_management"
+OPERATE = "merito.access_operator"
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+NOTICES_SEEN = "evaluation.notices_seen"
+
+ROLE_SLUGS = {
+    "supervisor": Role.SUPERVISOR,
+    "analista": Role.ANALYST,
+    "auditor": Role.AUDITOR,
+    "analista-reclamacion": Role.CLAIMS_ANALYST,
+}
+SLUG_OF_ROLE = {role: slug for slug, role in ROLE_SLUGS.items()}
+STATE_CODES: dict[str, str] = {
+    CallState.OPEN.value: "A",
+    CallState.CLOSED.value: "C",
+    CallState.CANCELLED.value: "CA",
+    CallState.SUSPENDED.value: "S",
+}
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+def _cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_PREFIXES) else text
+
+
+def _csv(filename: str, header: list[str], rows: Iterable[list[Any]]) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_cell(value) for value in row])
+    return response
+
+
+def _staff(request: HttpRequest) -> None:
+    user = request.user
+    if not (user.has_perm(MANAGE) or user.has_perm(OPERATE)):
+        raise PermissionDenied
+
+
+def _process(request: HttpRequest, pk: int) -> SelectionProcess:
+    _staff(request)
+    process = selectors.process_for(request.user, pk)
+    if process is None:
+        raise Http404
+    return process
+
+
+def _managed_process(request: HttpRequest, pk: int) -> SelectionProcess:
+    if not request.user.has_perm(MANAGE):
+        raise PermissionDenied
+    process = _process(request, pk)
+    if not selectors.can_manage(request.user, process):
+        raise PermissionDenied
+    return process
+
+
+def _test(request: HttpRequest, process: SelectionProcess, test_pk: int) -> Test:
+    test = selectors.test_for(request.user, process, test_pk)
+    if test is None:
+        raise Http404
+    return test
+
+
+def _refused(form: forms.Form, error: DomainError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+def _page(request: HttpRequest, items: Any, size: int = PAGE_SIZE) -> Any:
+    return Paginator(items, size).get_page(request.GET.get("pagina"))
+
+
+def _render(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    """Every page carries the published notices (Avisos), opened once per session."""
+    calls = selectors.processes_for(request.user).values("call_id")
+    notices = list(
+        Notice.objects.filter(published_at__isnull=False, call_id__in=calls).select_related("call")[
+            :20
+        ]
+    )
+    open_notices = bool(notices) and not request.session.get(NOTICES_SEEN)
+    if open_notices:
+        request.session[NOTICES_SEEN] = True
+    context = {
+        **context,
+        "notices": notices,
+        "open_notices": open_notices,
+        "is_manager": request.user.has_perm(MANAGE),
+        "is_operator_admin": request.user.has_perm(OPERATE),
+    }
+    return render(request, template, context, status=status)
+
+
+# --- home and processes ------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    return _render(
+        request,
+        "evaluation/home.html",
+        {"operators": selectors.operators_for(request.user)[:20]},
+    )
+
+
+@login_required
+@require_GET
+def process_list(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    query = request.GET.get("q", "").strip()
+    year = request.GET.get("anio", "").strip()
+    state = request.GET.get("estado", "")
+    state = state if state in ProcessState.values else ""
+    order = request.GET.get("orden", "")
+    processes = selectors.process_list(
+        user=request.user, query=query, year=year, state=state, order=order
+    )
+    if request.GET.get("formato") == "csv":
+        return _csv(
+            "procesos.csv",
+            [
+                _("Código"),
+                _("Año"),
+                _("Id"),
+                _("Nombre"),
+                _("Entidad"),
+                _("Total empleos"),
+                _("Cantidad empleos para concurso de ascenso"),
+                _("Total de vacantes"),
+                _("Cantidad vacantes concursos de ascenso"),
+                _("% vacantes a proveer por concursos de ascenso"),
+                _("Estado"),
+            ],
+            (
+                [
+                    p.call.code,
+                    p.call.year,
+                    p.pk,
+                    p.call.name,
+                    p.entity.name,
+                    p.total_jobs,
+                    p.ascenso_jobs,
+                    p.total_vacancies,
+                    p.ascenso_vacancies,
+                    f"{p.ascenso_percent:.2f}",
+                    STATE_CODES.get(p.call.state, p.call.state),
+                ]
+                for p in cast(Iterable[Any], processes)
+            ),
+        )
+    return _render(
+        request,
+        "evaluation/process_list.html",
+        {
+            "page": _page(request, processes),
+            "query": query,
+            "year": year,
+            "state": state,
+            "order": order,
+            "states": ProcessState.choices,
+            "state_codes": STATE_CODES,
+        },
+    )
+
+
+def _process_data(form: ProcessForm) -> tuple[dict[str, Any], dict[str, Any]]:
+    data = form.cleaned_data
+    call_data = {k: data[k] for k in services.CALL_FIELDS}
+    call_data["description"] = call_data["description"] or ""
+    process_data = {k: data[k] for k in services.PROCESS_FIELDS}
+    return call_data, process_data
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def process_create(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm(MANAGE):
+        raise PermissionDenied
+    managed = selectors.managed_organization_ids(request.user)
+    organization = (
+        Organization.objects.filter(pk__in=managed).order_by("pk").first()
+        if managed is not None
+        else Organization.objects.filter(parent__isnull=True).order_by("pk").first()
+    )
+    if organization is None:
+        raise PermissionDenied
+    processes = selectors.processes_for(request.user)
+    form = ProcessForm(
+        request.POST or None, request.FILES or None, processes=processes, creating=True
+    )
+    if request.method == "POST" and form.is_valid():
+        call_data, process_data = _process_data(form)
+        try:
+            process = services.process_create(
+                organization=organization,
+                entity=form.cleaned_data["entity"],
+                parent=form.cleaned_data["parent"],
+                call_data=call_data,
+                process_data=process_data,
+                justification_file=form.cleaned_data["justification"],
+                by=request.user,
+            )
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("La información se guardó correctamente."))
+            return redirect("evaluation:process_detail", pk=process.pk)
+    return _render(
+        request,
+        "evaluation/process_form.html",
+        {"form": form, "process": None},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def process_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    process = _managed_process(request, pk)
+    call = process.call
+    initial = {
+        "parent": process.parent,
+        "code": call.code,
+        "entity": process.entity,
+        "year": call.year,
+        "name": call.name,
+        "description": call.description,
+        "is_public": call.is_public,
+        **{k: getattr(process, k) for k in services.PROCESS_FIELDS},
+    }
+    form = ProcessForm(
+        request.POST or None,
+        initial=initial,
+        processes=selectors.processes_for(request.user).exclude(pk=process.pk),
+        creating=False,
+    )
+    if request.method == "POST" and form.is_valid():
+        call_data, process_data = _process_data(form)
+        try:
+            services.process_update(
+                process=process,
+                entity=form.cleaned_data["entity"],
+                parent=form.cleaned_data["parent"],
+                call_data=call_data,
+                process_data=process_data,
+                by=request.user,
+            )
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("La información se guardó correctamente."))
+            return redirect("evaluation:process_detail", pk=process.pk)
+    return _render(
+        request,
+        "evaluation/process_form.html",
+        {"form": form, "process": process},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def process_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    process = _process(request, pk)
+    query = request.GET.get("prueba", "").strip()
+    tests = selectors.test_list(user=request.user, process=process, query=query)
+    if request.GET.get("formato") == "csv":
+        return _csv(
+            f"pruebas-{process.call.code}.csv",
+            [_("Tipo"), _("Descripción"), _("Clasificación"), _("Institución"), _("Estado")],
+            (
+                [
+                    t.get_test_type_display(),
+                    t.description,
+                    t.get_classification_display(),
+                    t.operator.name,
+                    t.get_state_display(),
+                ]
+                for t in tests
+            ),
+        )
+    can_manage = selectors.can_manage(request.user, process)
+    allowed = services.ALLOWED_TRANSITIONS.get(process.call.state, frozenset())
+    state_form = ProcessStateForm()
+    state_field = state_form.fields["state"]
+    assert isinstance(state_field, forms.ChoiceField)
+    state_field.choices = [(v, lbl) for v, lbl in ProcessState.choices if v in allowed]
+    return _render(
+        request,
+        "evaluation/process_detail.html",
+        {
+            "process": process,
+            "call": process.call,
+            "state_code": STATE_CODES.get(process.call.state, ""),
+            "subprocesses": process.subprocesses.select_related("call"),
+            "page": _page(request, tests),
+            "query": query,
+            "can_manage": can_manage,
+            "state_form": state_form if allowed and can_manage else None,
+            "state_changes": process.state_changes.select_related("changed_by")[:20],
+            "weight_sum": services.weight_sum(process),
+        },
+    )
+
+
+@login_required
+@require_POST
+def process_state(request: HttpRequest, pk: int) -> HttpResponse:
+    process = _managed_process(request, pk)
+    form = ProcessStateForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for name, field_errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else ""
+            for message in field_errors:
+                messages.error(request, f"{label}: {message}" if label else str(message))
+        return redirect("evaluation:process_detail", pk=pk)
+    try:
+        services.process_set_state(
+            process=process,
+            state=form.cleaned_data["state"],
+            justification_file=form.cleaned_data["justification"],
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("El estado del proceso se cambió correctamente."))
+    return redirect("evaluation:process_detail", pk=pk)
+
+
+@login_required
+@require_GET
+def process_document(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
+    """A PDF of the process (justifications, manuals of its jobs), opened in the browser."""
+    process = _process(request, pk)
+    allowed = {
+        process.justification_id,
+        *process.state_changes.values_list("justification_id", flat=True),
+        *Job.objects.filter(position__call_id=process.call_id).values_list("manual_id", flat=True),
+    }
+    if document_pk not in allowed:
+        raise Http404
+    document = Document.objects.get(pk=document_pk)
+    response = FileResponse(
+        default_storage.open(document.storage_name, "rb"),
+        as_attachment=False,
+        filename=document.original_name,
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- jobs (OPEC) -------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def job_list(request: HttpRequest, pk: int) -> HttpResponse:
+    # Seed 004 §3: "Empleos ... Operación restringida para este rol" (operator's admin).
+    process = _managed_process(request, pk)
+    query = request.GET.get("q", "").strip()
+    level = request.GET.get("nivel", "")
+    positions = selectors.jobs_of(process, query=query, level=level)
+    if request.GET.get("formato") == "csv":
+        return _csv(
+            f"empleos-{process.call.code}.csv",
+            [
+                _("Nº OPEC"),
+                _("Código"),
+                _("Denominación"),
+                _("Grado"),
+                _("Nivel"),
+                _("Asignación salarial"),
+                _("Vacantes"),
+                _("Vacantes ascenso"),
+            ],
+            (_job_row(p) for p in positions),
+        )
+    return _render(
+        request,
+        "evaluation/job_list.html",
+        {
+            "process": process,
+            "page": _page(request, positions),
+            "query": query,
+            "level": level,
+            "levels": JobLevel.choices,
+        },
+    )
+
+
+def _job_row(position: Position) -> list[Any]:
+    job = getattr(position, "job", None)
+    return [
+        job.opec_number if job else "",
+        position.code,
+        position.name,
+        job.grade if job else "",
+        position.level,
+        job.salary if job else "",
+        position.vacancies,
+        job.ascenso_vacancies if job else 0,
+    ]
+
+
+def _job(process: SelectionProcess, job_pk: int) -> Job:
+    job = selectors.job_for(process, job_pk)
+    if job is None:
+        raise Http404
+    return job
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def job_detail(request: HttpRequest, pk: int, job_pk: int) -> HttpResponse:
+    process = _process(request, pk)
+    job = _job(process, job_pk)
+    can_manage = selectors.can_manage(request.user, process)
+    form = RequirementForm(request.POST or None)
+    if request.method == "POST":
+        if not can_manage or not request.user.has_perm(MANAGE):
+            raise PermissionDenied
+        if request.POST.get("borrar"):
+            requirement = JobRequirement.objects.filter(
+                job=job, pk=request.POST.get("borrar", "")
+            ).first()
+            if requirement is None:
+                raise Http404
+            services.requirement_delete(requirement=requirement, by=request.user)
+            messages.success(request, _("Se borró el requisito."))
+            return redirect("evaluation:job_detail", pk=pk, job_pk=job_pk)
+        if form.is_valid():
+            try:
+                services.requirement_add(job=job, by=request.user, **form.cleaned_data)
+            except DomainError as error:
+                _refused(form, error)
+            else:
+                messages.success(request, _("La información se guardó correctamente."))
+                return redirect("evaluation:job_detail", pk=pk, job_pk=job_pk)
+    return _render(
+        request,
+        "evaluation/job_detail.html",
+        {
+            "process": process,
+            "job": job,
+            "position": job.position,
+            "requirements": job.requirements.all(),
+            "form": form if can_manage and request.user.has_perm(MANAGE) else None,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _job_form_view(request: HttpRequest, process: SelectionProcess, job: Job | None):
+    initial: dict[str, Any] = {}
+    if job is not None:
+        position = job.position
+        initial = {
+            **{k: getattr(position, k) for k in services.POSITION_FIELDS},
+            **{k: getattr(job, k) for k in services.JOB_FIELDS},
+        }
+    form = JobForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            job = services.job_save(
+                process=process,
+                job=job,
+                position_data={k: data[k] for k in services.POSITION_FIELDS},
+                job_data={k: data[k] for k in services.JOB_FIELDS},
+                manual_file=data["manual"],
+                by=request.user,
+            )
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("La información se guardó correctamente."))
+            return redirect("evaluation:job_detail", pk=process.pk, job_pk=job.pk)
+    return _render(
+        request,
+        "evaluation/job_form.html",
+        {"process": process, "job": job, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def job_create(request: HttpRequest, pk: int) -> HttpResponse:
+    return _job_form_view(request, _managed_process(request, pk), None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def job_edit(request: HttpRequest, pk: int, job_pk: int) -> HttpResponse:
+    process = _managed_process(request, pk)
+    return _job_form_view(request, process, _job(process, job_pk))
+
+
+# --- tests -------------------------------------------------------------------------------
+
+
+def _test_form_view(request: HttpRequest, process: SelectionProcess, test: Test | None):
+    initial: dict[str, Any] = {"quantitative": True, "claim_days": 5}
+    if test is not None:
+        initial = {k: getattr(test, k) for k in services.TEST_FIELDS}
+        initial["operator"] = test.operator_id
+    form = TestForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["operator_id"] = data.pop("operator").pk
+        try:
+            test = services.test_save(process=process, test=test, data=data, by=request.user)
+        except DomainError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("La información se guardó correctamente."))
+            return redirect("evaluation:test_detail", pk=process.pk, test_pk=test.pk)
+    return _render(
+        request,
+        "evaluation/test_form.html",
+        {
+            "process": process,
+            "test": test,
+            "form": form,
+            "weight_sum": services.weight_sum(process, excluding=test),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def test_create(request: HttpRequest, pk: int) -> HttpResponse:
+    return _test_form_view(request, _managed_process(request, pk), None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def test_edit(request: HttpRequest, pk: int, test_pk: int) -> HttpResponse:
+    process = _managed_process(request, pk)
+    return _test_form_view(request, process, _test(request, process, test_pk))
+
+
+@login_required
+@require_POST
+def test_state(request: HttpRequest, pk: int, test_pk: int) -> HttpResponse:
+    process = _managed_process(request, pk)
+    test = _test(request, process, test_pk)
+    try:
+        services.test_set_state(test=test, state=request.POST.get("estado", ""), by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("La información se guardó correctamente."))
+    return redirect("evaluation:test_detail", pk=pk, test_pk=test_pk)
+
+
+@login_required
+@require_GET
+def test_detail(request: HttpRequest, pk: int, test_pk: int) -> HttpResponse:
+    process = _process(request, pk)
+    test = _test(request, process, test_pk)
+    counts = {
+        role: count
+        for role, count in TestUser.objects.filter(test=test)
+        .values_list("role")
+        .annotate(n=Count("pk"))
+        .values_list("role", "n")
+    }
+    return _render(
+        request,
+        "evaluation/test_detail.html",
+        {
+            "process": process,
+            "test": test,
+            "can_manage": selectors.can_manage(request.user, process),
+            "roles": [(SLUG_OF_ROLE[r], r.label, counts.get(r.value, 0)) for r in TEST_ROLES],
+            "position_count": test.positions.count(),
+            "weight_sum": services.weight_sum(process),
+            "states": TestState,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def test_positions(request: HttpRequest, pk: int, test_pk: int) -> HttpResponse:
+    """Assigned / not assigned jobs of a test, with filters (none assigned = all jobs)."""
+    process = _process(request, pk)
+    test = _test(request, process, test_pk)
+    can_manage = selectors.can_manage(request.user, process) and request.user.has_perm(MANAGE)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        ids = [int(v) for v in request.POST.getlist("empleo") if v.isdigit()]
+        try:
+            if request.POST.get("accion") == "asignar":
+                services.test_positions_set(test=test, add=ids, remove=[], by=request.user)
+            else:
+                services.test_positions_set(test=test, add=[], remove=ids, by=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("La información se guardó correctamente."))
+        return redirect(request.get_full_path())
+    filters = TestPositionsFilter(request.GET or None)
+    filters.is_valid()
+    cleaned = getattr(filters, "cleaned_data", {})
+    view = cleaned.get("vista") or "asignados"
+    positions = selectors.jobs_of(
+        process, query=cleaned.get("q", ""), level=cleaned.get("nivel", "")
+    )
+    assigned_ids = test.positions.values("pk")
+    if view == "asignados":
+        positions = positions.filter(pk__in=assigned_ids)
+    else:
+        positions = positions.exclude(pk__in=assigned_ids)
+    if request.GET.get("formato") == "csv":
+        return _csv(
+            f"empleos-prueba-{test.pk}.csv",
+            [
+                _("Nº OPEC"),
+                _("Código"),
+                _("Denominación"),
+                _("Grado"),
+                _("Nivel"),
+                _("Asignación salarial"),
+                _("Vacantes"),
+                _("Vacantes ascenso"),
+            ],
+            (_job_row(p) for p in positions),
+        )
+    return _render(
+        request,
+        "evaluation/test_positions.html",
+        {
+            "process": process,
+            "test": test,
+            "filters": filters,
+            "view": view,
+            "page": _page(request, positions),
+            "can_manage": can_manage,
+            "applies_to_all": not test.positions.exists(),
+        },
+    )
+
+
+# --- users linked to a test --------------------------------------------------------------
+
+
+def _selection_key(test: Test, role: str) -> str:
+    return f"evaluation.unlink.{test.pk}.{role}"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def test_users(request: HttpRequest, pk: int, test_pk: int, role: str) -> HttpResponse:
+    """Users of one role linked to a test: link, unlink one, or unlink a selection.
+
+    The selection of checkboxes is kept in the session, so it survives moving between
+    pages; the header box (static JS) marks the current page.
+    """
+    process = _process(request, pk)
+    test = _test(request, process, test_pk)
+    if role not in ROLE_SLUGS:
+        raise Http404
+    test_role = ROLE_SLUGS[role]
+    is_admin = test.operator_id in selectors.administered_operator_ids(request.user)
+    key = _selection_key(test, test_role)
+    selected: set[int] = set(request.session.get(key, []))
+    links = selectors.linked_users(test, test_role)
+    if request.method == "POST":
+        if not is_admin:
+            raise PermissionDenied
+        return _test_users_post(request, test, test_role, role, key, selected)
+    if request.GET.get("formato") == "csv":
+        return _csv(
+            f"usuarios-{role}-prueba-{test.pk}.csv",
+            [_("Usuario"), _("Nombre"), _("Correo"), _("Estado"), _("Asociado el")],
+            (
+                [
+                    link.user.username,
+                    link.user.full_name,
+                    link.user.email,
+                    _("Activo") if link.user.is_active else _("Inactivo"),
+                    f"{link.linked_at:%Y-%m-%d %H:%M}",
+                ]
+                for link in links
+            ),
+        )
+    page = Paginator(links, LINKED_PAGE_SIZE).get_page(request.GET.get("pagina"))
+    return _render(
+        request,
+        "evaluation/test_users.html",
+        {
+            "process": process,
+            "test": test,
+            "role": role,
+            "role_label": test_role.label,
+            "page": page,
+            "selected": selected,
+            "selected_count": len(selected),
+            "linkable": selectors.linkable_users(test, test_role) if is_admin else [],
+            "is_admin": is_admin,
+        },
+    )
+
+
+def _test_users_post(
+    request: HttpRequest, test: Test, test_role: Role, role: str, key: str, selected: set[int]
+) -> HttpResponse:
+    target = redirect("evaluation:test_users", pk=test.process_id, test_pk=test.pk, role=role)
+    if request.POST.get("accion") == "asociar":
+        user = User.objects.filter(pk=request.POST.get("usuario") or 0).first()
+        if user is None:
+            messages.error(request, _("Elija el usuario que desea asociar."))
+            return target
+        try:
+            services.test_user_link(test=test, user=user, role=test_role, by=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("La información se guardó correctamente."))
+        return target
+    # Keep what was marked on this page with what was marked on the others.
+    shown = {int(v) for v in request.POST.getlist("en_pagina") if v.isdigit()}
+    marked = {int(v) for v in request.POST.getlist("seleccion") if v.isdigit()}
+    selected = (selected - shown) | marked
+    request.session[key] = sorted(selected)
+    single = request.POST.get("desasociar_uno", "")
+    if single.isdigit() or request.POST.get("accion") == "desasociar":
+        ids = {int(single)} if single.isdigit() else selected
+        links = list(
+            TestUser.objects.filter(test=test, role=test_role, pk__in=ids).select_related("user")
+        )
+        if not links:
+            messages.error(request, _("Marque al menos un usuario para desasociar."))
+            return target
+        try:
+            count = services.test_users_unlink(test=test, links=links, by=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return target
+        request.session[key] = sorted(selected - {link.pk for link in links})
+        messages.success(
+            request,
+            _("La información se guardó correctamente: %(n)s usuario(s) desasociado(s).")
+            % {"n": count},
+        )
+        return target
+    page = request.POST.get("ir_a", "")
+    if page.isdigit():
+        target["Location"] += f"?pagina={page}"
+    return target
+
+
+# --- operators and their users -----------------------------------------------------------
+
+
+def _operator(request: HttpRequest, pk: int) -> Organization:
+    _staff(request)
+    operator = selectors.operators_for(request.user).filter(pk=pk).first()
+    if operator is None:
+        raise Http404
+    return operator
+
+
+def _administers(request: HttpRequest, operator: Organization) -> bool:
+    return operator.pk in selectors.administered_operator_ids(request.user)
+
+
+@login_required
+@require_GET
+def operator_list(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    query = request.GET.get("q", "").strip()
+    operators = selectors.operators_for(request.user).order_by("name")
+    for word in query.split():
+        operators = operators.filter(name__icontains=word)
+    if request.GET.get("formato") == "csv":
+        return _csv(
+            "operadores.csv",
+            [_("Id"), _("Nombre"), _("NIT"), _("Contacto")],
+            (_operator_row(o) for o in operators),
+        )
+    return _render(
+        request,
+        "evaluation/operator_list.html",
+        {"page": _page(request, operators), "query": query},
+    )
+
+
+def _operator_row(operator: Organization) -> list[Any]:
+    profile = getattr(operator, "operator_profile", None)
+    return [
+        profile.cnsc_id if profile else "",
+        operator.name,
+        profile.nit_label if profile else "",
+        profile.contact_name if profile else "",
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def operator_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    operator = _operator(request, pk)
+    profile = services.operator_profile_of(operator)
+    can_edit = _administers(request, operator)
+    initial = {"name": operator.name, **{k: getattr(profile, k) for k in services.OPERATOR_FIELDS}}
+    form = OperatorForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            services.operator_update(
+                profile=profile, name=data.pop("name"), data=data, by=request.user
+            )
+            messages.success(request, _("La información se guardó correctamente."))
+            return redirect("evaluation:operator_detail", pk=pk)
+    if not can_edit:
+        for field in form.fields.values():
+            field.disabled = True
+    filters = {
+        "nombre": request.GET.get("nombre", "").strip(),
+        "usuario": request.GET.get("usuario", "").strip(),
+        "estado": request.GET.get("estado", ""),
+        "rol": request.GET.get("rol", ""),
+    }
+    role = filters["rol"] if filters["rol"] in services.OPERATOR_USER_ROLES else ""
+    if filters["rol"] == Role.OPERATOR_ADMIN:
+        role = Role.OPERATOR_ADMIN
+    users = selectors.operator_users(
+        operator=operator,
+        name=filters["nombre"],
+        username=filters["usuario"],
+        state=filters["estado"],
+        role=role,
+    ).order_by(*selectors.USER_ORDER.get(request.GET.get("orden", ""), ("username",)))
+    if request.GET.get("formato") == "csv":
+        roles = selectors.roles_by_user(operator, list(users.values_list("pk", flat=True)))
+        return _csv(
+            "usuarios-operador.csv",
+            [_("Usuario"), _("Identificación"), _("Correo"), _("Nombre"), _("Roles"), _("Estado")],
+            (
+                [
+                    u.username,
+                    u.document_label,
+                    u.email,
+                    u.full_name,
+                    ", ".join(roles.get(u.pk, [])),
+                    _("Activo") if u.is_active else _("Inactivo"),
+                ]
+                for u in users
+            ),
+        )
+    page = _page(request, users)
+    roles = selectors.roles_by_user(operator, [u.pk for u in page.object_list])
+    return _render(
+        request,
+        "evaluation/operator_detail.html",
+        {
+            "operator": operator,
+            "profile": profile,
+            "form": form,
+            "can_edit": can_edit,
+            "page": page,
+            "rows": [(u, roles.get(u.pk, [])) for u in page.object_list],
+            "filters": filters,
+            "role_choices": [
+                (Role.OPERATOR_ADMIN.value, Role.OPERATOR_ADMIN.label),
+                *((r.value, r.label) for r in services.OPERATOR_USER_ROLES),
+            ],
+            "order": request.GET.get("orden", ""),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _admin_operator(request: HttpRequest, pk: int) -> Organization:
+    if not request.user.has_perm(OPERATE):
+        raise PermissionDenied
+    operator = _operator(request, pk)
+    if not _administers(request, operator):
+        raise PermissionDenied
+    return operator
+
+
+def _add_user_errors(form: OperatorUserForm, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        for message in errors:
+            form.add_error(field if field in form.fields else None, message)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_create(request: HttpRequest, pk: int) -> HttpResponse:
+    operator = _admin_operator(request, pk)
+    form = OperatorUserForm(request.POST or None, initial={"is_active": True})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if User.objects.filter(username__iexact=data["username"]).exists():
+            form.add_error("username", _("Ya existe un usuario con ese nombre de usuario."))
+        else:
+            try:
+                services.operator_user_create(
+                    operator=operator, data=data, roles=data["roles"], by=request.user
+                )
+            except DomainError as error:
+                _refused(form, error)
+            except ValidationError as exc:
+                _add_user_errors(form, exc)
+            else:
+                messages.success(request, _("La información se guardó correctamente."))
+                return redirect("evaluation:operator_detail", pk=pk)
+    return _render(
+        request,
+        "evaluation/user_form.html",
+        {"operator": operator, "form": form, "target": None},
+        status=400 if form.errors else 200,
+    )
+
+
+def _operator_user(operator: Organization, user_pk: int) -> User:
+    user = selectors.operator_users(operator=operator).filter(pk=user_pk).first()
+    if user is None:
+        raise Http404
+    return user
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_edit(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
+    operator = _admin_operator(request, pk)
+    target = _operator_user(operator, user_pk)
+    roles = [
+        r
+        for r in target.role_assignments.filter(organization=operator).values_list(
+            "role", flat=True
+        )
+        if r in services.OPERATOR_USER_ROLES
+    ]
+    initial = {
+        "username": target.username,
+        "given_names": target.given_names,
+        "first_surname": target.first_surname,
+        "second_surname": target.second_surname,
+        "document_type": target.document_type,
+        "document_number": target.document_number,
+        "email": target.email,
+        "phone": target.phone,
+        "roles": roles,
+        "is_active": target.is_active,
+    }
+    form = OperatorUserForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.operator_user_update(
+                operator=operator, user=target, data=data, roles=data["roles"], by=request.user
+            )
+        except DomainError as error:
+            _refused(form, error)
+        except ValidationError as exc:
+            _add_user_errors(form, exc)
+        else:
+            messages.success(request, _("La información se guardó correctamente."))
+            return redirect("evaluation:operator_detail", pk=pk)
+    return _render(
+        request,
+        "evaluation/user_form.html",
+        {"operator": operator, "form": form, "target": target},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def user_set_active(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
+    operator = _admin_operator(request, pk)
+    target = _operator_user(operator, user_pk)
+    active = request.POST.get("habilitado") == "1"
+    services.operator_user_set_active(user=target, active=active, by=request.user)
+    messages.success(
+        request,
+        (
+            _("El usuario %(user)s quedó activo.")
+            if active
+            else _("El usuario %(user)s quedó inactivo.")
+        )
+        % {"user": target.username},
+    )
+    return redirect("evaluation:operator_detail", pk=pk)

@@ -1,0 +1,98 @@
+"""The demo loader: idempotent, and every back-office page renders with its data."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from merito.accounts.models import User
+from merito.evaluation import models
+from merito.evaluation.demo import load_demo_evaluation
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo():
+    first = load_demo_evaluation()
+    assert first["processes"] == 1 and first["tests"] == 4 and first["links"] == 8
+    return models.SelectionProcess.objects.get(call__code="CNSC-2026-01")
+
+
+def test_running_it_twice_changes_nothing(demo):
+    assert load_demo_evaluation() == {"processes": 0, "jobs": 0, "tests": 0, "links": 0}
+    weights = sum(t.weight for t in models.Test.objects.all())
+    assert weights == 100
+    assert models.Test.objects.filter(state="open").count() == 2
+
+
+@pytest.mark.parametrize("username", ["gerencia.cnsc", "admin.operador"])
+def test_every_page_renders_for_both_back_office_roles(client, demo, username):
+    user = User.objects.get(username=username)
+    client.force_login(user)
+    test = models.Test.objects.get(process=demo, test_type=models.TestType.VRM)
+    job = models.Job.objects.filter(position__call=demo.call).first()
+    operator = test.operator
+    pages = [
+        reverse("evaluation:home"),
+        reverse("evaluation:process_list"),
+        reverse("evaluation:process_list") + "?orden=-entidad&estado=open&anio=2026&q=CNSC",
+        reverse("evaluation:process_detail", args=[demo.pk]),
+        reverse("evaluation:job_detail", args=[demo.pk, job.pk]),
+        reverse("evaluation:test_detail", args=[demo.pk, test.pk]),
+        reverse("evaluation:test_positions", args=[demo.pk, test.pk]) + "?vista=no_asignados",
+        reverse("evaluation:test_users", args=[demo.pk, test.pk, "supervisor"]),
+        reverse("evaluation:operator_list"),
+        reverse("evaluation:operator_detail", args=[operator.pk]) + "?orden=correo",
+    ]
+    if username == "gerencia.cnsc":
+        pages += [
+            reverse("evaluation:process_create"),
+            reverse("evaluation:process_edit", args=[demo.pk]),
+            reverse("evaluation:job_list", args=[demo.pk]) + "?nivel=Profesional",
+            reverse("evaluation:job_create", args=[demo.pk]),
+            reverse("evaluation:job_edit", args=[demo.pk, job.pk]),
+            reverse("evaluation:test_create", args=[demo.pk]),
+            reverse("evaluation:test_edit", args=[demo.pk, test.pk]),
+        ]
+    else:
+        pages += [
+            reverse("evaluation:user_create", args=[operator.pk]),
+            reverse("evaluation:user_edit", args=[operator.pk, user.pk]),
+        ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+
+
+def test_list_pages_do_not_grow_queries_with_rows(client, demo):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from merito.calls.models import Call, Position
+
+    client.force_login(User.objects.get(username="gerencia.cnsc"))
+    urls = [
+        reverse("evaluation:process_list"),
+        reverse("evaluation:process_detail", args=[demo.pk]),
+    ]
+
+    def counts():
+        result = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            result.append(len(queries))
+        return result
+
+    counts()  # the first visit also records in the session that the notices were shown
+    before = counts()
+    va = models.Test.objects.get(process=demo, test_type=models.TestType.VA)
+    for n in range(5):
+        call = Call.objects.create(organization=demo.call.organization, code=f"EXTRA-{n}", name="X")
+        models.SelectionProcess.objects.create(call=call, entity=demo.entity)
+        Position.objects.create(call=call, code="1", name="X", vacancies=2)
+        va.pk = None
+        va.weight = 0
+        va.save()
+    assert counts() == before
