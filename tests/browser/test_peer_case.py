@@ -182,3 +182,19 @@ def test_an_inscription_to_an_open_call(page, live_server, settings, peer):
     assert page.get_by_text(re.compile(r"CNSC-2026-01-\d{7}")).first.is_visible()
     page.get_by_role("button", name="Retirar inscripción").click()
     page.get_by_text(re.compile("Se retiró la inscripción")).wait_for()
+
+
+def test_leaving_a_profile_form_with_unsaved_changes_asks_first(page, live_server, peer):
+    log_in(page, live_server, "ana.par")
+    page.goto(live_server.url + "/hoja-de-vida/sociedades/nuevo/")
+    page.get_by_label("Sociedad académica o científica").fill("Sociedad sin guardar")
+    dialogs: list[str] = []
+
+    def dismiss(dialog) -> None:
+        dialogs.append(dialog.type)
+        dialog.dismiss()  # stay on the page
+
+    page.on("dialog", dismiss)
+    page.close(run_before_unload=True)
+    page.wait_for_timeout(500)
+    assert dialogs == ["beforeunload"]
