@@ -116,7 +116,12 @@ LANDINGS: tuple[Landing, ...] = (
         (Role.VERIFIER,),
         _("Verificación de pares"),
         _("Verifique las solicitudes de actualización de los pares académicos."),
-        (("cases:queue", _("Casos por verificar")),),
+        (
+            ("cases:queue", _("Casos por verificar")),
+            ("peers:search", _("Banco de pares")),
+            ("peers:requests", _("Solicitudes pendientes")),
+            ("peers:import", _("Importar el banco")),
+        ),
     ),
 )
 
