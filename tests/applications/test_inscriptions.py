@@ -17,6 +17,7 @@ from merito.calls.models import Position
 from merito.errors import DomainError
 from merito.profiles.demo import _fill_profile, load_demo_catalogue
 from merito.profiles.models import Membership
+from merito.profiles.selectors import snapshot_sha256
 from merito.profiles.services import profile_entry_save
 from tests.calls.conftest import add_inscriptions, add_positions
 from tests.conftest import make_user
@@ -62,7 +63,7 @@ def test_apply_freezes_the_profile_and_gives_a_receipt(client, call, applicant, 
     response = client.post(apply_url(call), {"request_key": key, "position": "P0001"}, follow=True)
     inscription = Inscription.objects.get()
     assert inscription.registry_number == f"CNSC-2026-01-{inscription.pk:07d}"
-    assert inscription.snapshot_sha256 == services.snapshot_hash(inscription.snapshot)
+    assert inscription.snapshot_sha256 == snapshot_sha256(inscription.snapshot)
     html = response.content.decode()
     assert f"Quedó inscrito con el número {inscription.registry_number}." in html
     assert inscription.snapshot_sha256 in html
@@ -126,7 +127,7 @@ def test_the_snapshot_stays_as_submitted_after_the_profile_changes(call, applica
     profile_entry_save(user=applicant, entry=membership)
     inscription.refresh_from_db()
     assert inscription.snapshot == frozen
-    assert inscription.snapshot_sha256 == digest == services.snapshot_hash(frozen)
+    assert inscription.snapshot_sha256 == digest == snapshot_sha256(frozen)
     assert "Otra sociedad" not in str(frozen)
 
 

@@ -13,6 +13,7 @@ from merito.cases.models import CaseEvent, CaseState, UpdateCase
 from merito.errors import DomainError
 from merito.notifications.models import Notice, OutboundEmail
 from merito.profiles.models import Experience, Membership
+from merito.profiles.selectors import snapshot_sha256
 from merito.profiles.services import profile_entry_save
 from tests.conftest import make_user
 
@@ -96,7 +97,7 @@ def test_submission_freezes_the_profile_records_consent_and_tells_the_peer(peer,
     assert case.round == 1
     assert case.consent_version == services.CONSENT_VERSION and case.consent_at is not None
     assert case.snapshot["person"]["email"] == "par@example.org"
-    assert case.snapshot_sha256 == services.snapshot_hash(case.snapshot)
+    assert case.snapshot_sha256 == snapshot_sha256(case.snapshot)
     [message] = [m for m in mailoutbox if "Recibimos su caso" in m.subject]
     assert case.snapshot_sha256 in message.body
     assert Notice.objects.filter(user=peer, title__contains=case.number).exists()

@@ -7,8 +7,6 @@ double click or a retried POST return the inscription already made.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import uuid
 from datetime import datetime
 from typing import Any
@@ -24,7 +22,7 @@ from merito.audit.services import audit_record
 from merito.calls.models import Call, Position, Stage, StageKind
 from merito.errors import DomainError
 from merito.notifications.services import email_enqueue
-from merito.profiles.selectors import profile_snapshot_and_missing
+from merito.profiles.selectors import profile_snapshot_and_missing, snapshot_sha256
 
 
 def inscription_stage(call: Call) -> Stage | None:
@@ -50,11 +48,6 @@ def window_refusal(call: Call, now: datetime) -> str | None:
     return _(
         "Las inscripciones cerraron el %(when)s: ya no se reciben inscripciones ni cambios."
     ) % {"when": local_time(call, stage.closes_at)}
-
-
-def snapshot_hash(snapshot: dict[str, Any]) -> str:
-    canonical = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def active_inscription(*, user: Any, call: Call) -> Inscription | None:
@@ -101,7 +94,7 @@ def inscription_submit(
                 user=user,
                 request_key=request_key,
                 snapshot=snapshot,
-                snapshot_sha256=snapshot_hash(snapshot),
+                snapshot_sha256=snapshot_sha256(snapshot),
                 submitted_at=now,
             )
             inscription.registry_number = f"{call.code}-{inscription.pk:07d}"

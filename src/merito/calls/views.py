@@ -18,14 +18,13 @@ from merito.calls import selectors
 from merito.calls.forms import CallFilterForm, PositionFilterForm
 from merito.calls.models import Call, CallDocument
 from merito.calls.rubric import rubric_explanation
+from merito.exports import spreadsheet_cell
 from merito.profiles.evidence import MAPPERS as PREVIEW_RUBRICS
 from merito.profiles.evidence import profile_evidence
 from merito.rubrics import EvidenceError, RubricError, load_rubric, score
 
 CALLS_PER_PAGE = 20
 POSITIONS_PER_PAGE = 50
-# A spreadsheet would run these as formulas; a leading apostrophe keeps them text.
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _public_call(code: str) -> Call:
@@ -76,11 +75,6 @@ def call_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _cell(value: object) -> str:
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_PREFIXES) else text
-
-
 @require_safe
 def positions_csv(request: HttpRequest, code: str) -> HttpResponse:
     """The positions table as CSV, UTF-8 with BOM so Excel reads the accents."""
@@ -106,11 +100,11 @@ def positions_csv(request: HttpRequest, code: str) -> HttpResponse:
     for position in selectors.position_list(call=call, filters=form.to_filters()).iterator():
         writer.writerow(
             [
-                _cell(position.code),
-                _cell(position.name),
-                _cell(position.region),
-                _cell(position.group),
-                _cell(position.level),
+                spreadsheet_cell(position.code),
+                spreadsheet_cell(position.name),
+                spreadsheet_cell(position.region),
+                spreadsheet_cell(position.group),
+                spreadsheet_cell(position.level),
                 position.vacancies,
             ]
         )
@@ -203,13 +197,20 @@ def score_preview(request: HttpRequest, code: str) -> HttpResponse:
             for c in group.criteria:
                 cap = "" if c.cap is None else c.cap
                 writer.writerow(
-                    [_cell(group.label), _cell(c.label), c.raw, cap, c.points, c.result]
+                    [
+                        spreadsheet_cell(group.label),
+                        spreadsheet_cell(c.label),
+                        c.raw,
+                        cap,
+                        c.points,
+                        c.result,
+                    ]
                 )
         writer.writerow(
             [_("Total"), "", result.total_raw, result.total_cap or "", result.total, ""]
         )
         for bonus in result.bonuses:
-            writer.writerow([_cell(bonus.label), "", "", "", bonus.amount, ""])
+            writer.writerow([spreadsheet_cell(bonus.label), "", "", "", bonus.amount, ""])
         writer.writerow([_("Puntaje final"), "", "", "", result.final, ""])
         return response
     return render(request, "calls/score_preview.html", context)

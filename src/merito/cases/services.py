@@ -7,8 +7,6 @@ event, and tells the peer by e-mail (through the outbox) and by an in-app notice
 
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -31,7 +29,7 @@ from merito.cases.models import (
 from merito.errors import DomainError
 from merito.notifications.services import email_enqueue, notice_add
 from merito.peers.models import MembershipState, PeerMembership
-from merito.profiles.selectors import profile_snapshot_and_missing
+from merito.profiles.selectors import profile_snapshot_and_missing, snapshot_sha256
 from merito.profiles.services import register_entry_notes, register_profile_lock
 
 CONSENT_VERSION = "2026-1"
@@ -132,11 +130,6 @@ def case_open(*, user: Any) -> UpdateCase:
     return case
 
 
-def snapshot_hash(snapshot: dict[str, Any]) -> str:
-    canonical = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
 def case_submit(*, case: UpdateCase, user: Any, consent: bool) -> UpdateCase:
     """Send the case to verification with the personal-data consent (text version and time)."""
     with transaction.atomic():
@@ -168,7 +161,7 @@ def case_submit(*, case: UpdateCase, user: Any, consent: bool) -> UpdateCase:
         now = timezone.now()
         returning = case.state == CaseState.CORRECTION
         case.snapshot = snapshot
-        case.snapshot_sha256 = snapshot_hash(case.snapshot)
+        case.snapshot_sha256 = snapshot_sha256(case.snapshot)
         case.state = CaseState.VERIFICATION
         case.round += 1
         case.submitted_at = now

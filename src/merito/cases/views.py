@@ -20,6 +20,7 @@ from merito.cases import selectors, services
 from merito.cases.models import CaseState, Observation, UpdateCase
 from merito.documents.models import Document
 from merito.errors import DomainError
+from merito.exports import spreadsheet_cell
 from merito.notifications.models import Notice, OutboundEmail
 from merito.notifications.services import email_resend, notices_mark_read
 from merito.peers.models import PeerMembership
@@ -27,7 +28,6 @@ from merito.profiles.selectors import profile_missing
 
 PAGE_SIZE = 25
 VERIFY = "merito.access_verification"
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 # What to have at hand before starting (seed 000 FAQ): one PDF per entry, 1 MB each.
 CHECKLIST = [
@@ -50,11 +50,6 @@ CHECKLIST = [
         "aportarlo."
     ),
 ]
-
-
-def _cell(value: object) -> str:
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_PREFIXES) else text
 
 
 # --- peer ---------------------------------------------------------------------------------
@@ -184,11 +179,11 @@ def queue(request: HttpRequest) -> HttpResponse:
             writer.writerow(
                 [
                     case.number,
-                    _cell(f"{case.user.document_type} {case.user.document_number}"),
-                    _cell(case.user.get_full_name()),
+                    spreadsheet_cell(f"{case.user.document_type} {case.user.document_number}"),
+                    spreadsheet_cell(case.user.get_full_name()),
                     case.get_state_display(),
                     case.submitted_at.isoformat() if case.submitted_at else "",
-                    _cell(case.verifier.get_full_name() if case.verifier else ""),
+                    spreadsheet_cell(case.verifier.get_full_name() if case.verifier else ""),
                 ]
             )
         return response

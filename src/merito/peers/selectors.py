@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from merito.accounts.models import User
 from merito.cases.models import CaseState, UpdateCase
+from merito.exports import spreadsheet_cell
 from merito.peers.models import (
     EmailBounce,
     EmailChangeRequest,
@@ -37,8 +38,6 @@ PENDING_CHOICES = [
 # In Verificación the peer has finished; the rest of the open states and a lapsed case
 # still wait for the peer.
 UNFINISHED_STATES = (CaseState.DRAFT, CaseState.CORRECTION, CaseState.LAPSED)
-
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def mask_email(address: str) -> str:
@@ -158,12 +157,6 @@ def update_report() -> list[ReportLine]:
     return lines
 
 
-def _cell(value: Any) -> str:
-    """Text as a spreadsheet cell, never a formula (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_PREFIXES) else text
-
-
 def bank_dataset(people: QuerySet[User]) -> tablib.Dataset:
     """The search result as a table for CSV or Excel."""
     dataset = tablib.Dataset(
@@ -187,16 +180,18 @@ def bank_dataset(people: QuerySet[User]) -> tablib.Dataset:
         dataset.append(
             [
                 person.document_type,
-                _cell(person.document_number),
+                spreadsheet_cell(person.document_number),
                 person.document_country,
-                _cell(person.given_names),
-                _cell(person.first_surname),
-                _cell(person.second_surname),
-                _cell(person.email),
+                spreadsheet_cell(person.given_names),
+                spreadsheet_cell(person.first_surname),
+                spreadsheet_cell(person.second_surname),
+                spreadsheet_cell(person.email),
                 _("Sí") if getattr(person, "bounced", False) else _("No"),
                 "; ".join(str(m.get_group_display()) for m in memberships),
-                _cell("; ".join(m.knowledge_area for m in memberships if m.knowledge_area)),
-                _cell("; ".join(m.region for m in memberships if m.region)),
+                spreadsheet_cell(
+                    "; ".join(m.knowledge_area for m in memberships if m.knowledge_area)
+                ),
+                spreadsheet_cell("; ".join(m.region for m in memberships if m.region)),
                 update_state_label(getattr(person, "update_state", None)),
             ]
         )

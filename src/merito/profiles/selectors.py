@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -173,6 +175,13 @@ def profile_snapshot_and_missing(*, user: Any) -> tuple[dict[str, Any], list[Mis
     """Both at once from one read of the profile (what a submission needs)."""
     state = _profile_state(user)
     return profile_snapshot(user=user, state=state), profile_missing(user=user, state=state)
+
+
+def snapshot_sha256(snapshot: dict[str, Any]) -> str:
+    """The SHA-256 of a snapshot's canonical JSON (sorted keys, no spaces): what a receipt
+    shows and what proves, years later, which evidence an inscription or case was judged on."""
+    canonical = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def profile_snapshot(*, user: Any, state: ProfileState | None = None) -> dict[str, Any]:
