@@ -97,7 +97,9 @@ def main() -> int:
         row = rows["Aggregated"]
         made = int(row["Request Count"]) - int(row["Failure Count"])
         print()
-        print(f"usuarios locust: {args.users}; gunicorn: {args.workers} procesos × {args.threads} hilos")
+        print(
+            f"usuarios locust: {args.users}; gunicorn: {args.workers} procesos × {args.threads} hilos"
+        )
         print(f"inscripciones: {made} correctas, {row['Failure Count']} fallidas")
         print(f"inscripciones/s: {float(row['Requests/s']):.1f}")
         print(f"latencia p50 {row['50%']} ms, p95 {row['95%']} ms, p99 {row['99%']} ms")
