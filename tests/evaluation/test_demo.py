@@ -20,7 +20,14 @@ def demo():
 
 
 def test_running_it_twice_changes_nothing(demo):
-    assert load_demo_evaluation() == {"processes": 0, "jobs": 0, "tests": 0, "links": 0}
+    assert load_demo_evaluation() == {
+        "processes": 0,
+        "jobs": 0,
+        "tests": 0,
+        "links": 0,
+        "inscriptions": 0,
+        "folders": 0,
+    }
     weights = sum(t.weight for t in models.Test.objects.all())
     assert weights == 100
     assert models.Test.objects.filter(state="open").count() == 2
@@ -96,3 +103,20 @@ def test_list_pages_do_not_grow_queries_with_rows(client, demo):
         va.weight = 0
         va.save()
     assert counts() == before
+
+
+def test_the_demo_folders_are_distributed_and_their_pages_render(client, demo):
+    vrm = models.Test.objects.get(process=demo, test_type=models.TestType.VRM)
+    folders = models.Folder.objects.filter(test=vrm)
+    assert folders.count() == 30
+    assert not folders.filter(state=models.FolderState.UNASSIGNED).exists()
+    analyst = User.objects.get(username="analista1")
+    assert folders.filter(analyst=analyst).count() == 30
+    client.force_login(User.objects.get(username="admin.operador"))
+    for name in ("distribution_manual", "distribution_automatic", "test_detail"):
+        assert client.get(reverse(f"evaluation:{name}", args=[demo.pk, vrm.pk])).status_code == 200
+    client.force_login(analyst)
+    response = client.get(reverse("evaluation:my_folders"))
+    assert response.status_code == 200 and "DEMO-CNSC" in response.content.decode()
+    folder = folders.first()
+    assert client.get(reverse("evaluation:my_folder", args=[folder.pk])).status_code == 200

@@ -1,6 +1,9 @@
 from django.contrib import admin
 
 from merito.evaluation.models import (
+    ConflictOfInterest,
+    DistributionJob,
+    Folder,
     Job,
     JobRequirement,
     OperatorProfile,
@@ -53,3 +56,24 @@ class TestAdmin(admin.ModelAdmin):
 @admin.register(TestUser)
 class TestUserAdmin(admin.ModelAdmin):
     list_display = ["test", "user", "role", "linked_at"]
+
+
+@admin.register(Folder)
+class FolderAdmin(admin.ModelAdmin):
+    list_display = ("pk", "test", "level", "state", "supervisor", "analyst", "auditor", "version")
+    list_filter = ("state",)
+    raw_id_fields = ("test", "inscription", "supervisor", "analyst", "auditor")
+    readonly_fields = ("state", "version", "audit_selected")
+
+
+@admin.register(ConflictOfInterest)
+class ConflictOfInterestAdmin(admin.ModelAdmin):
+    list_display = ("user", "document_number", "declared_at")
+    raw_id_fields = ("user",)
+
+
+@admin.register(DistributionJob)
+class DistributionJobAdmin(admin.ModelAdmin):
+    list_display = ("pk", "test", "kind", "state", "done", "total", "created_at", "created_by")
+    list_filter = ("state",)
+    readonly_fields = ("state", "done", "total", "error", "started_at", "finished_at")

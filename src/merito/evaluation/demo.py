@@ -4,26 +4,36 @@ Runs after ``merito.organizations.demo.load_demo_data`` and ``merito.calls.demo.
 (and runs them itself when their rows are missing): the call CNSC-2026-01 becomes a process
 with OPEC detail for its jobs, four tests awarded to the demo operator (weights adding up to
 100 %, VRM and VA open), the operator's record, and the operator's users linked by role.
+It also opens the test stage, adds 30 demo inscriptions (applicants without a profile,
+with an empty snapshot) when the call has none, and distributes the folders of the VRM
+and VA tests automatically among the linked users, once.
 """
 
 from __future__ import annotations
 
 import io
 import re
+import uuid
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils import timezone
 from pypdf import PdfWriter
 
 from merito.accounts.models import User
+from merito.applications.models import Inscription
 from merito.calls.demo import CNSC_CODE, load_demo_calls
 from merito.calls.models import Call, CallState, Position
 from merito.documents.models import DocumentKind
 from merito.documents.services import document_upload
-from merito.evaluation import services
+from merito.evaluation import distribution, services
 from merito.evaluation.models import (
+    FOLDER_TEST_TYPES,
     Classification,
+    DistributionKind,
+    Folder,
+    FolderState,
     Job,
     JobRequirement,
     OperatorProfile,
@@ -36,6 +46,7 @@ from merito.evaluation.models import (
 )
 from merito.organizations.demo import load_demo_data
 from merito.organizations.models import Organization, OrganizationKind, Role
+from merito.profiles.selectors import snapshot_sha256
 
 OPERATOR = "UNAL-OP"
 
@@ -72,7 +83,7 @@ def load_demo_evaluation() -> dict[str, int]:
         load_demo_data()
     if not Position.objects.filter(call__code=CNSC_CODE).exists():
         load_demo_calls()
-    added = {"processes": 0, "jobs": 0, "tests": 0, "links": 0}
+    added = {"processes": 0, "jobs": 0, "tests": 0, "links": 0, "inscriptions": 0, "folders": 0}
     manager = User.objects.get(username="gerencia.cnsc")
     admin = User.objects.get(username="admin.operador")
     operator = Organization.objects.get(short_name=OPERATOR)
@@ -142,7 +153,53 @@ def load_demo_evaluation() -> dict[str, int]:
                 if user and not TestUser.objects.filter(test=test, user=user, role=role).exists():
                     services.test_user_link(test=test, user=user, role=role, by=admin)
                     added["links"] += 1
+        if not process.test_stage_open:
+            services.process_set_test_stage(process=process, open_stage=True, by=manager)
+        added["inscriptions"] = _inscriptions(call)
+        for test in Test.objects.filter(process=process, test_type__in=FOLDER_TEST_TYPES):
+            added["folders"] += distribution.folders_sync(test=test)
+            distributed = Folder.objects.filter(test=test).exclude(state=FolderState.UNASSIGNED)
+            if Folder.objects.filter(test=test).exists() and not distributed.exists():
+                distribution.distribution_schedule(
+                    test=test, kind=DistributionKind.AUTOMATIC, by=admin
+                )
     return added
+
+
+DEMO_INSCRIPTIONS = 30
+
+
+def _inscriptions(call: Call) -> int:
+    """30 demo applicants inscribed round-robin in the call's jobs, if it has none."""
+    if Inscription.objects.filter(call=call).exists():
+        return 0
+    positions = list(call.positions.order_by("code"))
+    if not positions:
+        return 0
+    created = 0
+    for n in range(1, DEMO_INSCRIPTIONS + 1):
+        email = f"aspirante{n:02d}@demo.merito.local"
+        user = User.objects.filter(email=email).first() or User.objects.create_user(
+            email=email,
+            password=None,
+            document_country="CO",
+            document_type="CC",
+            document_number=f"9100{n:04d}",
+            given_names=f"Aspirante {n:02d}",
+            first_surname="Demo",
+        )
+        Inscription.objects.create(
+            registry_number=f"DEMO-{call.code}-{n:03d}",
+            call=call,
+            position=positions[n % len(positions)],
+            user=user,
+            request_key=uuid.uuid4(),
+            snapshot={},
+            snapshot_sha256=snapshot_sha256({}),
+            submitted_at=timezone.now(),
+        )
+        created += 1
+    return created
 
 
 def _operator_record(operator: Organization, admin: User) -> None:

@@ -273,3 +273,50 @@ class TestPositionsFilter(forms.Form):
         choices=[("asignados", _("Asignados")), ("no_asignados", _("No asignados"))],
         required=False,
     )
+
+
+class FolderFilter(forms.Form):
+    """Filters of "Distribución manual" (seed 004 §3.2.6.1); choices are set by the view."""
+
+    nivel = forms.ChoiceField(label=_("Nivel"), required=False)
+    estado = forms.ChoiceField(label=_("Estado"), required=False)
+    codigo = forms.CharField(label=_("Código de empleo"), required=False, max_length=50)
+    opec = forms.IntegerField(label=_("Nº OPEC"), required=False, min_value=1)
+    documento = forms.CharField(
+        label=_("Documento de identificación"), required=False, max_length=16
+    )
+    inscripcion = forms.CharField(label=_("Inscripción"), required=False, max_length=60)
+    rol = forms.ChoiceField(label=_("Rol"), required=False)
+    usuario = forms.ChoiceField(label=_("Usuario asignado"), required=False)
+    por_pagina = forms.TypedChoiceField(
+        label=_("Carpetas por página"),
+        required=False,
+        coerce=int,
+        choices=[(n, n) for n in (10, 20, 50, 100, 150, 200)],
+        empty_value=None,
+    )
+
+
+class AutomaticDistributionForm(forms.Form):
+    tipo = forms.ChoiceField(label=_("Tipo de distribución"))
+    nivel = forms.ChoiceField(label=_("Nivel"), required=False)
+    empleo = forms.ChoiceField(label=_("Empleo"), required=False)
+
+
+class ScoreForm(forms.Form):
+    """For now the analyst records only Aprobó and an observation (item 8 adds folios)."""
+
+    aprobo = forms.TypedChoiceField(
+        label=_("Aprobó"),
+        choices=[("si", _("SI")), ("no", _("NO"))],
+        coerce=lambda value: value == "si",
+        widget=forms.RadioSelect,
+    )
+    observacion = forms.CharField(
+        label=_("Observación"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ConflictForm(forms.Form):
+    document_number = forms.CharField(label=_("Número de documento"), max_length=16)
+    reason = forms.CharField(label=_("Motivo"), max_length=255, required=False)

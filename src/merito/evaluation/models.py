@@ -7,7 +7,9 @@ working on the same rows.
 
 from __future__ import annotations
 
+import secrets
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -113,6 +115,11 @@ class SelectionProcess(models.Model):
     pse_payment_days = models.PositiveSmallIntegerField(_("delta pago PSE"), default=0)
     bank_payment_days = models.PositiveSmallIntegerField(_("delta pago banco"), default=0)
     keep_in_opec_history = models.BooleanField(_("mantener en histórico OPEC"), default=False)
+    test_stage_open = models.BooleanField(
+        _("etapa de pruebas abierta"),
+        default=False,
+        help_text=_("La abre la gerencia del proceso; habilita la distribución de carpetas."),
+    )
     justification = models.ForeignKey(
         "documents.Document",
         verbose_name=_("documento que justifica la creación del proceso de selección"),
@@ -296,6 +303,10 @@ class Classification(models.TextChoices):
     ELIMINATORY = "eliminatory", _("Eliminatoria")
 
 
+def new_audit_seed() -> int:
+    return secrets.randbits(62)
+
+
 class TestState(models.TextChoices):
     CLOSED = "closed", _("Cerrada")
     OPEN = "open", _("Abierta")
@@ -363,6 +374,12 @@ class Test(models.Model):
     state = models.CharField(
         _("estado"), max_length=10, choices=TestState.choices, default=TestState.CLOSED
     )
+    # Set when Gerencia publishes the test's results (publications come with item 7).
+    published_at = models.DateTimeField(_("publicada el"), null=True, blank=True)
+    # Seeds the audit sample, so which folders were drawn can be recomputed and checked.
+    audit_seed = models.PositiveBigIntegerField(
+        _("semilla de la muestra de auditoría"), default=new_audit_seed, editable=False
+    )
     created_at = models.DateTimeField(_("creada el"), auto_now_add=True)
 
     class Meta:
@@ -428,3 +445,272 @@ class TestUser(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()}"
+
+
+# --- folders and their distribution (issue 6, items 5 and 6) ------------------------------
+
+# Only these tests are worked folder by folder (seed 004 §3.2.6).
+FOLDER_TEST_TYPES = (TestType.VRM, TestType.VA)
+# The three people a folder has at a time, one per role.
+FOLDER_ROLES = (Role.SUPERVISOR, Role.ANALYST, Role.AUDITOR)
+FOLDER_ROLE_FIELDS = {
+    Role.SUPERVISOR: "supervisor",
+    Role.ANALYST: "analyst",
+    Role.AUDITOR: "auditor",
+}
+
+
+class FolderState(models.TextChoices):
+    """Seed 004 §3.2.6; a folder changes state only in ``folder_transition``."""
+
+    UNASSIGNED = "unassigned", _("Sin asignar")
+    ASSIGNED = "assigned", _("Asignada")
+    SCORED = "scored", _("Calificada")
+    RETURNED = "returned", _("Devuelta")
+    APPROVED = "approved", _("Aprobada")
+    TO_AUDIT = "to_audit", _("Por auditar")
+    AUDITED = "audited", _("Auditada")
+
+
+class Folder(models.Model):
+    """The carpeta of one inscription in one VRM or VA test.
+
+    ``supervisor``, ``analyst`` and ``auditor`` are the current holders (one column per role,
+    so a folder can never have two of a role); ``FolderAssignment`` keeps who held it when.
+    ``version`` grows with every change and is checked in the UPDATE of each edit.
+    """
+
+    test = models.ForeignKey(
+        Test, verbose_name=_("prueba"), on_delete=models.PROTECT, related_name="folders"
+    )
+    inscription = models.ForeignKey(
+        "applications.Inscription",
+        verbose_name=_("inscripción"),
+        on_delete=models.PROTECT,
+        related_name="evaluation_folders",
+    )
+    level = models.CharField(_("nivel"), max_length=100, blank=True)
+    state = models.CharField(
+        _("estado"), max_length=12, choices=FolderState.choices, default=FolderState.UNASSIGNED
+    )
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("supervisor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    analyst = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("analista"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    auditor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("auditor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    passed = models.BooleanField(_("aprobó"), null=True, blank=True)
+    observation = models.TextField(_("observación del analista"), blank=True)
+    last_reason = models.TextField(_("motivo de la última devolución"), blank=True)
+    audit_selected = models.BooleanField(_("seleccionada para auditoría"), default=False)
+    version = models.PositiveIntegerField(_("versión"), default=1)
+    created_at = models.DateTimeField(_("creada el"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("actualizada el"), auto_now=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("carpeta")
+        verbose_name_plural = _("carpetas")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["test", "inscription"], name="evaluation_folder_one_per_inscription"
+            ),
+            models.CheckConstraint(
+                condition=Q(state="unassigned")
+                | Q(supervisor__isnull=False)
+                | Q(analyst__isnull=False)
+                | Q(auditor__isnull=False),
+                name="evaluation_folder_distributed_has_holder",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["test", "level", "state"], name="evaluation_folder_counters"),
+            models.Index(fields=["analyst", "state"], name="evaluation_folder_analyst"),
+            models.Index(fields=["supervisor", "state"], name="evaluation_folder_supervisor"),
+            models.Index(fields=["auditor", "state"], name="evaluation_folder_auditor"),
+        ]
+
+    def __str__(self) -> str:
+        return _("Carpeta %(n)s") % {"n": self.pk}
+
+    def holder(self, role: str) -> Any:
+        return getattr(self, FOLDER_ROLE_FIELDS[Role(role)])
+
+    def holder_id(self, role: str) -> int | None:
+        return getattr(self, f"{FOLDER_ROLE_FIELDS[Role(role)]}_id")
+
+
+class FolderAssignment(models.Model):
+    """Who held a folder in a role, from ``started_at`` to ``ended_at`` (open while held)."""
+
+    folder = models.ForeignKey(
+        Folder, verbose_name=_("carpeta"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    role = models.CharField(
+        _("rol"), max_length=30, choices=[(r.value, r.label) for r in FOLDER_ROLES]
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("usuario"),
+        on_delete=models.PROTECT,
+        related_name="folder_assignments",
+    )
+    started_at = models.DateTimeField(_("desde"))
+    ended_at = models.DateTimeField(_("hasta"), null=True, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("asignado por"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    source = models.CharField(_("distribución"), max_length=12)
+
+    class Meta:
+        ordering = ["folder", "started_at", "pk"]
+        verbose_name = _("asignación de carpeta")
+        verbose_name_plural = _("asignaciones de carpetas")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["folder", "role"],
+                condition=Q(ended_at__isnull=True),
+                name="evaluation_one_holder_per_role",
+                violation_error_message=_("La carpeta ya tiene un usuario con ese rol."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.folder} — {self.get_role_display()}: {self.user}"
+
+
+class FolderEvent(models.Model):
+    """One transition of a folder, with the reason given (return, audit)."""
+
+    folder = models.ForeignKey(
+        Folder, verbose_name=_("carpeta"), on_delete=models.CASCADE, related_name="events"
+    )
+    action = models.CharField(_("acción"), max_length=20)
+    from_state = models.CharField(_("estado anterior"), max_length=12)
+    to_state = models.CharField(_("estado nuevo"), max_length=12, choices=FolderState.choices)
+    reason = models.TextField(_("motivo u observación"), blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("usuario"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("fecha"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("movimiento de carpeta")
+        verbose_name_plural = _("movimientos de carpetas")
+
+    def __str__(self) -> str:
+        return f"{self.folder}: {self.from_state} → {self.to_state}"
+
+
+class ConflictOfInterest(models.Model):
+    """A user declares that they must not evaluate the person with this identity document."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("usuario"),
+        on_delete=models.CASCADE,
+        related_name="conflicts_of_interest",
+    )
+    document_number = models.CharField(_("número de documento"), max_length=16)
+    reason = models.CharField(_("motivo"), max_length=255, blank=True)
+    declared_at = models.DateTimeField(_("declarado el"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["user", "document_number"]
+        verbose_name = _("conflicto de interés")
+        verbose_name_plural = _("conflictos de interés")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "document_number"], name="evaluation_conflict_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ≠ {self.document_number}"
+
+
+class DistributionKind(models.TextChoices):
+    LEVEL = "level", _("Nivel")
+    JOB = "job", _("Empleo")
+    AUTOMATIC = "automatic", _("Automático")
+
+
+class JobState(models.TextChoices):
+    PENDING = "pending", _("Programado")
+    RUNNING = "running", _("En ejecución")
+    DONE = "done", _("Finalizado")
+    FAILED = "failed", _("Con error")
+
+
+class DistributionJob(models.Model):
+    """An automatic distribution scheduled with "Programar trabajo" (seed 004 §3.2.6.2)."""
+
+    test = models.ForeignKey(
+        Test, verbose_name=_("prueba"), on_delete=models.CASCADE, related_name="distribution_jobs"
+    )
+    kind = models.CharField(
+        _("tipo de distribución"), max_length=10, choices=DistributionKind.choices
+    )
+    level = models.CharField(_("nivel"), max_length=100, blank=True)
+    position = models.ForeignKey(
+        "calls.Position",
+        verbose_name=_("empleo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    state = models.CharField(
+        _("estado"), max_length=10, choices=JobState.choices, default=JobState.PENDING
+    )
+    total = models.PositiveIntegerField(_("total"), default=0)
+    done = models.PositiveIntegerField(_("procesadas"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("usuario"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("fecha creación"), auto_now_add=True)
+    started_at = models.DateTimeField(_("fecha ejecución"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("fecha finalización"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("trabajo de distribución automática")
+        verbose_name_plural = _("trabajos de distribución automática")
+
+    def __str__(self) -> str:
+        return _("Trabajo %(n)s") % {"n": self.pk}
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else int(self.done * 100 / self.total)

@@ -27,6 +27,7 @@ from merito.calls.models import Call, CallState, Position
 from merito.documents.models import Document, DocumentKind
 from merito.documents.services import document_upload
 from merito.errors import DomainError
+from merito.evaluation.distribution import folders_sync, pending_folders
 from merito.evaluation.models import (
     TEST_ROLES,
     Job,
@@ -505,7 +506,34 @@ def test_set_state(*, test: Test, state: str, by: Any) -> Test:
             before={"state": before},
             after={"state": state},
         )
+        if state == TestState.OPEN:
+            folders_sync(test=test)
     return test
+
+
+def process_set_test_stage(*, process: SelectionProcess, open_stage: bool, by: Any) -> None:
+    """Gerencia del proceso opens or closes the test stage, which enables distribution."""
+    with transaction.atomic():
+        process = SelectionProcess.objects.select_for_update().get(pk=process.pk)
+        if process.test_stage_open == open_stage:
+            raise DomainError(
+                _("La etapa de pruebas ya está abierta.")
+                if open_stage
+                else _("La etapa de pruebas ya está cerrada.")
+            )
+        if open_stage and process.call.state != CallState.OPEN:
+            raise DomainError(
+                _("Solo se abre la etapa de pruebas de un proceso en estado Abierta.")
+            )
+        process.test_stage_open = open_stage
+        process.save(update_fields=["test_stage_open"])
+        audit_record(
+            action="evaluation.process.test_stage_changed",
+            actor=by,
+            obj=process,
+            before={"test_stage_open": not open_stage},
+            after={"test_stage_open": open_stage},
+        )
 
 
 def test_positions_set(*, test: Test, add: list[int], remove: list[int], by: Any) -> Test:
@@ -644,15 +672,6 @@ def operator_user_set_active(*, user: User, active: bool, by: Any) -> User:
             after={"is_active": active},
         )
     return user
-
-
-def pending_folders(user: Any, test: Test) -> int:
-    """Folders of ``test`` that ``user`` holds and has not finished.
-
-    Folders and their distribution come with item 5 of issue 6; until then nobody holds
-    one, so this is always 0. Unlinking asks it so the refusal is already in place.
-    """
-    return 0
 
 
 def test_user_link(*, test: Test, user: User, role: str, by: Any) -> TestUser:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from merito.evaluation import views
+from merito.evaluation import folder_views, views
 
 app_name = "evaluation"
 
@@ -34,6 +34,34 @@ urlpatterns = [
         views.test_users,
         name="test_users",
     ),
+    path(
+        "procesos/<int:pk>/etapa-pruebas/",
+        folder_views.process_test_stage,
+        name="process_test_stage",
+    ),
+    path(
+        "procesos/<int:pk>/pruebas/<int:test_pk>/distribucion/",
+        folder_views.distribution_manual,
+        name="distribution_manual",
+    ),
+    path(
+        "procesos/<int:pk>/pruebas/<int:test_pk>/distribucion/automatica/",
+        folder_views.distribution_automatic,
+        name="distribution_automatic",
+    ),
+    path(
+        "procesos/<int:pk>/pruebas/<int:test_pk>/distribucion/carpetas/",
+        folder_views.distribution_sync,
+        name="distribution_sync",
+    ),
+    path(
+        "procesos/<int:pk>/pruebas/<int:test_pk>/carpetas/<int:folder_pk>/",
+        folder_views.test_folder,
+        name="test_folder",
+    ),
+    path("mis-carpetas/", folder_views.my_folder_list, name="my_folders"),
+    path("mis-carpetas/<int:folder_pk>/", folder_views.my_folder, name="my_folder"),
+    path("conflictos/", folder_views.conflicts, name="conflicts"),
     path("operadores/", views.operator_list, name="operator_list"),
     path("operadores/<int:pk>/", views.operator_detail, name="operator_detail"),
     path("operadores/<int:pk>/usuarios/nuevo/", views.user_create, name="user_create"),

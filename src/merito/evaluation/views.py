@@ -26,7 +26,7 @@ from merito.accounts.models import User
 from merito.calls.models import CallState, Notice, Position
 from merito.documents.models import Document
 from merito.errors import DomainError
-from merito.evaluation import selectors, services
+from merito.evaluation import distribution, selectors, services
 from merito.evaluation.forms import (
     JobForm,
     OperatorForm,
@@ -38,6 +38,7 @@ from merito.evaluation.forms import (
     TestPositionsFilter,
 )
 from merito.evaluation.models import (
+    FOLDER_TEST_TYPES,
     TEST_ROLES,
     Job,
     JobLevel,
@@ -644,8 +645,22 @@ def test_detail(request: HttpRequest, pk: int, test_pk: int) -> HttpResponse:
             "position_count": test.positions.count(),
             "weight_sum": services.weight_sum(process),
             "states": TestState,
+            **_distribution_context(request, test),
         },
     )
+
+
+def _distribution_context(request: HttpRequest, test: Test) -> dict[str, Any]:
+    """The "Distribución de evaluaciones" section, for VRM and VA tests only."""
+    if test.test_type not in FOLDER_TEST_TYPES:
+        return {"has_folders": False}
+    return {
+        "has_folders": True,
+        "is_admin": test.operator_id in selectors.administered_operator_ids(request.user),
+        "level_counters": distribution.level_counters(test),
+        "user_counters": distribution.user_counters(test),
+        "refusal": distribution.distribution_refusal(test),
+    }
 
 
 @login_required

@@ -46,3 +46,39 @@
     });
   });
 })();
+
+/* Folder distribution: the "Asignación masiva" dialog, and the list of automatic
+   distribution jobs, which reloads itself while a job is pending or running. */
+(function () {
+  "use strict";
+
+  var openers = document.querySelectorAll("[data-abrir-dialogo]");
+  Array.prototype.forEach.call(openers, function (button) {
+    var dialog = document.getElementById(button.getAttribute("data-abrir-dialogo"));
+    if (!dialog || typeof dialog.showModal !== "function") {
+      return;
+    }
+    button.addEventListener("click", function () {
+      dialog.showModal();
+      var first = dialog.querySelector("input");
+      if (first) {
+        first.focus();
+      }
+    });
+    var cancel = dialog.querySelector("[data-cerrar-dialogo]");
+    if (cancel) {
+      cancel.addEventListener("click", function () {
+        dialog.close();
+        button.focus();
+      });
+    }
+  });
+
+  var refresh = document.querySelector("[data-refrescar]");
+  if (refresh) {
+    var seconds = parseInt(refresh.getAttribute("data-refrescar"), 10) || 5;
+    window.setTimeout(function () {
+      window.location.reload();
+    }, seconds * 1000);
+  }
+})();

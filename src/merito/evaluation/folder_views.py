@@ -1,0 +1,367 @@
+"""Folders: distribution by the operator's administrator, and work by its people.
+
+The distribution screens answer 404 for a test of another operator (the test selectors
+scope it) and 403 to anyone but the administrator of the test's operator. A worker sees
+only the folders they hold now: any other folder id answers 404, and an action that
+belongs to another role of the folder answers 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from merito.accounts.models import User
+from merito.calls.models import Position
+from merito.errors import DomainError
+from merito.evaluation import distribution, folder_selectors, selectors, services
+from merito.evaluation.forms import AutomaticDistributionForm, ConflictForm, FolderFilter, ScoreForm
+from merito.evaluation.models import (
+    FOLDER_ROLES,
+    DistributionJob,
+    DistributionKind,
+    Folder,
+    FolderState,
+    JobState,
+    Test,
+)
+from merito.evaluation.views import MANAGE, _process, _render, _test
+from merito.organizations.models import Role
+
+WORKER_PERMS = ("merito.access_analysis", "merito.access_supervision", "merito.access_audit")
+ROLE_FIELDS = {"supervisor": Role.SUPERVISOR, "analista": Role.ANALYST, "auditor": Role.AUDITOR}
+
+
+def _admin_test(request: HttpRequest, pk: int, test_pk: int) -> Test:
+    process = _process(request, pk)
+    test = _test(request, process, test_pk)
+    if test.operator_id not in selectors.administered_operator_ids(request.user):
+        raise PermissionDenied
+    return test
+
+
+def _linked(test: Test) -> dict[str, list[User]]:
+    users: dict[str, list[User]] = {role: [] for role in FOLDER_ROLES}
+    links = test.linked_users.filter(role__in=FOLDER_ROLES, user__is_active=True)
+    for link in links.select_related("user").order_by("user__username"):
+        users[link.role].append(link.user)
+    return users
+
+
+def _chosen(request: HttpRequest, linked: dict[str, list[User]]) -> dict[str, User | None]:
+    chosen: dict[str, User | None] = {}
+    for name, role in ROLE_FIELDS.items():
+        value = request.POST.get(name, "")
+        chosen[role] = next((u for u in linked[role] if str(u.pk) == value), None)
+        if value and chosen[role] is None:
+            raise DomainError(
+                _("Elija un usuario de la lista para el rol %(r)s.") % {"r": role.label}
+            )
+    return chosen
+
+
+def _filters(request: HttpRequest, test: Test, linked: dict[str, list[User]]) -> FolderFilter:
+    form = FolderFilter(request.GET or None)
+    levels = distribution.active_folders(test).order_by("level").values_list("level", flat=True)
+    form.fields["nivel"].choices = [("", _("Todos")), *((lv, lv) for lv in levels.distinct())]  # type: ignore[attr-defined]
+    form.fields["estado"].choices = [("", _("Todos")), *FolderState.choices]  # type: ignore[attr-defined]
+    form.fields["rol"].choices = [("", _("Todos")), *((r.value, r.label) for r in FOLDER_ROLES)]  # type: ignore[attr-defined]
+    people = {u.pk: u for users in linked.values() for u in users}
+    form.fields["usuario"].choices = [  # type: ignore[attr-defined]
+        ("", _("Todos")),
+        *(
+            (str(pk), u.username)
+            for pk, u in sorted(people.items(), key=lambda i: i[1].username or "")
+        ),
+    ]
+    form.is_valid()
+    return form
+
+
+def _cleaned(form: FolderFilter, linked: dict[str, list[User]]) -> dict[str, Any]:
+    data = dict(getattr(form, "cleaned_data", {}))
+    people = {str(u.pk): u for users in linked.values() for u in users}
+    data["usuario"] = people.get(data.get("usuario") or "")
+    return data
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def distribution_manual(request: HttpRequest, pk: int, test_pk: int) -> HttpResponse:
+    """ "Distribución manual": filter, mark folders and assign them, or assign in mass."""
+    test = _admin_test(request, pk, test_pk)
+    linked = _linked(test)
+    filters = _filters(request, test, linked)
+    cleaned = _cleaned(filters, linked)
+    order = request.GET.get("orden", "")
+    folders = folder_selectors.folder_list(test=test, filters=cleaned, order=order)
+    if request.method == "POST":
+        try:
+            users = _chosen(request, linked)
+            if request.POST.get("accion") == "masiva":
+                raw = request.POST.get("cantidad", "").strip()
+                count = distribution.folders_assign_mass(
+                    test=test,
+                    candidates=folders,
+                    quantity=int(raw) if raw.isdigit() else None,
+                    users=users,
+                    by=request.user,
+                )
+            else:
+                ids = [int(v) for v in request.POST.getlist("carpeta") if v.isdigit()]
+                count = distribution.folders_assign_selected(
+                    test=test, folder_ids=ids, users=users, by=request.user
+                )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("La asignación fue exitosa: %(n)s carpeta(s) asignada(s).") % {"n": count},
+            )
+        return redirect(request.get_full_path())
+    size = cleaned.get("por_pagina") or 10
+    page = Paginator(folders, size).get_page(request.GET.get("pagina"))
+    return _render(
+        request,
+        "evaluation/distribution_manual.html",
+        {
+            "process": test.process,
+            "test": test,
+            "filters": filters,
+            "order": order,
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number),
+            "linked": [(slug, role.label, linked[role]) for slug, role in ROLE_FIELDS.items()],
+            "unassigned": folders.filter(state=FolderState.UNASSIGNED).count(),
+            "refusal": distribution.distribution_refusal(test),
+            "mass_limit": distribution.MASS_LIMIT,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def distribution_automatic(request: HttpRequest, pk: int, test_pk: int) -> HttpResponse:
+    """ "Distribución automática": schedule a job ("Programar trabajo") and follow it."""
+    test = _admin_test(request, pk, test_pk)
+    levels = list(
+        distribution.test_inscriptions(test)
+        .order_by("position__level")
+        .values_list("position__level", flat=True)
+        .distinct()
+    )
+    positions = Position.objects.filter(call_id=test.process.call_id).order_by("code")
+    if test.positions.exists():
+        positions = positions.filter(pk__in=test.positions.values("pk"))
+    form = AutomaticDistributionForm(request.POST or None)
+    form.fields["tipo"].choices = DistributionKind.choices  # type: ignore[attr-defined]
+    form.fields["nivel"].choices = [("", "—"), *((lv, lv) for lv in levels)]  # type: ignore[attr-defined]
+    form.fields["empleo"].choices = [  # type: ignore[attr-defined]
+        ("", "—"),
+        *((str(p.pk), f"{p.code} — {p.name}") for p in positions),
+    ]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        position = positions.filter(pk=data["empleo"]).first() if data["empleo"] else None
+        try:
+            job = distribution.distribution_schedule(
+                test=test,
+                kind=data["tipo"],
+                level=data["nivel"],
+                position=position,
+                by=request.user,
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("El trabajo %(n)s quedó programado.") % {"n": job.pk})
+        return redirect("evaluation:distribution_automatic", pk=pk, test_pk=test_pk)
+    jobs = DistributionJob.objects.filter(test=test).select_related("created_by", "position")
+    page = Paginator(jobs, 10).get_page(request.GET.get("pagina"))
+    running = jobs.filter(state__in=(JobState.PENDING, JobState.RUNNING)).exists()
+    return _render(
+        request,
+        "evaluation/distribution_automatic.html",
+        {
+            "process": test.process,
+            "test": test,
+            "form": form,
+            "page": page,
+            "running": running,
+            "refusal": distribution.distribution_refusal(test),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def distribution_sync(request: HttpRequest, pk: int, test_pk: int) -> HttpResponse:
+    test = _admin_test(request, pk, test_pk)
+    created = distribution.folders_sync(test=test)
+    messages.success(request, _("%(n)s carpeta(s) nueva(s).") % {"n": created})
+    return redirect("evaluation:test_detail", pk=pk, test_pk=test_pk)
+
+
+@login_required
+@require_GET
+def test_folder(request: HttpRequest, pk: int, test_pk: int, folder_pk: int) -> HttpResponse:
+    """A folder seen from its test by the administrator or Gerencia, with its history."""
+    process = _process(request, pk)
+    test = _test(request, process, test_pk)
+    folder = folder_selectors.folder_of_test(test, folder_pk)
+    if folder is None:
+        raise Http404
+    return _folder_page(request, folder, actions=[])
+
+
+@login_required
+@require_POST
+def process_test_stage(request: HttpRequest, pk: int) -> HttpResponse:
+    process = _process(request, pk)
+    if not (request.user.has_perm(MANAGE) and selectors.can_manage(request.user, process)):
+        raise PermissionDenied
+    try:
+        services.process_set_test_stage(
+            process=process, open_stage=request.POST.get("abrir") == "1", by=request.user
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("La información se guardó correctamente."))
+    return redirect("evaluation:process_detail", pk=pk)
+
+
+# --- the people who work folders --------------------------------------------------------
+
+
+def _worker(request: HttpRequest) -> None:
+    if not any(request.user.has_perm(perm) for perm in WORKER_PERMS):
+        raise PermissionDenied
+
+
+@login_required
+@require_GET
+def my_folder_list(request: HttpRequest) -> HttpResponse:
+    _worker(request)
+    state = request.GET.get("estado", "")
+    state = state if state in FolderState.values else ""
+    folders = folder_selectors.my_folders(request.user, state=state)
+    page = Paginator(folders, 20).get_page(request.GET.get("pagina"))
+    return _render(
+        request,
+        "evaluation/my_folders.html",
+        {
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number),
+            "state": state,
+            "states": FolderState.choices,
+        },
+    )
+
+
+def _actions(folder: Folder, user: Any) -> list[str]:
+    return [
+        action
+        for action, (role, states) in distribution.ACTIONS.items()
+        if folder.state in states and folder.holder_id(role) == user.pk
+    ]
+
+
+def _folder_page(
+    request: HttpRequest, folder: Folder, actions: list[str], score_form: Any = None
+) -> HttpResponse:
+    return _render(
+        request,
+        "evaluation/folder_detail.html",
+        {
+            "folder": folder,
+            "test": folder.test,
+            "process": folder.test.process,
+            "actions": actions,
+            "labels": distribution.ACTION_LABELS,
+            "score_form": score_form or ScoreForm(),
+            "assignments": folder.assignments.select_related("user", "assigned_by"),
+            "events": folder.events.select_related("user"),
+        },
+        status=400 if score_form is not None and score_form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_folder(request: HttpRequest, folder_pk: int) -> HttpResponse:
+    """Work one folder: score (analyst), return or approve (supervisor), audit (auditor)."""
+    _worker(request)
+    folder = folder_selectors.my_folder(request.user, folder_pk)
+    if folder is None:
+        raise Http404
+    if request.method == "GET":
+        return _folder_page(request, folder, _actions(folder, request.user))
+    action = request.POST.get("accion", "")
+    if action not in distribution.ACTIONS:
+        raise Http404
+    version = request.POST.get("version", "")
+    passed = None
+    reason = request.POST.get("motivo", "")
+    score_form = None
+    if action == "score":
+        score_form = ScoreForm(request.POST)
+        if not score_form.is_valid():
+            return _folder_page(request, folder, _actions(folder, request.user), score_form)
+        passed = score_form.cleaned_data["aprobo"]
+        reason = score_form.cleaned_data["observacion"]
+    try:
+        distribution.folder_transition(
+            folder=folder,
+            action=action,
+            user=request.user,
+            reason=reason,
+            passed=passed,
+            expected_version=int(version) if version.isdigit() else -1,
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        if score_form is not None:
+            score_form.add_error(None, error.message)
+            return _folder_page(request, folder, _actions(folder, request.user), score_form)
+    else:
+        messages.success(request, _("La información se guardó correctamente."))
+    return redirect("evaluation:my_folder", folder_pk=folder.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def conflicts(request: HttpRequest) -> HttpResponse:
+    """A worker declares the people they must not evaluate (conflicto de interés)."""
+    _worker(request)
+    user = cast(User, request.user)
+    form = ConflictForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            distribution.conflict_declare(
+                user=user,
+                document_number=form.cleaned_data["document_number"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except DomainError as error:
+            form.add_error("document_number", error.message)
+        else:
+            messages.success(request, _("La información se guardó correctamente."))
+            return redirect("evaluation:conflicts")
+    return _render(
+        request,
+        "evaluation/conflicts.html",
+        {"form": form, "conflicts": user.conflicts_of_interest.all()},
+        status=400 if form.errors else 200,
+    )
