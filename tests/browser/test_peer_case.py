@@ -198,3 +198,29 @@ def test_leaving_a_profile_form_with_unsaved_changes_asks_first(page, live_serve
     page.close(run_before_unload=True)
     page.wait_for_timeout(500)
     assert dialogs == ["beforeunload"]
+
+
+def test_an_imported_peer_activates_the_account_and_opens_a_case(page, live_server, settings):
+    from django.core import mail
+
+    from merito.peers.services import peers_import
+
+    settings.SITE_URL = live_server.url
+    report = peers_import(
+        content="tipo_documento,numero_documento,nombres,primer_apellido,correo,grupo\n"
+        "CC,79123456,Carlos,Pérez,carlos@uni.edu.co,cna\n".encode(),
+        file_name="banco.csv",
+        confirm=True,
+    )
+    assert report.users_created == 1
+    [message] = [m for m in mail.outbox if m.to == ["carlos@uni.edu.co"]]
+    link = re.search(r"http://\S+", message.body).group(0)
+    page.goto(link)
+    page.get_by_label(re.compile(r"^Contraseña nueva\W*$")).fill(PASSWORD)
+    page.get_by_label(re.compile(r"^Contraseña nueva \(confirmación\)")).fill(PASSWORD)
+    page.get_by_role("button", name="Guardar contraseña").click()
+    log_in(page, live_server, "79123456")
+    page.goto(live_server.url + "/pares/")
+    assert page.get_by_text("Par académico del CNA").is_visible()
+    page.get_by_role("button", name="Nueva solicitud de actualización de información").click()
+    page.get_by_text(re.compile(r"Se creó el caso GP-")).wait_for()
