@@ -320,3 +320,61 @@ class ScoreForm(forms.Form):
 class ConflictForm(forms.Form):
     document_number = forms.CharField(label=_("Número de documento"), max_length=16)
     reason = forms.CharField(label=_("Motivo"), max_length=255, required=False)
+
+
+YES_NO = [("", _("Todos")), ("si", _("SI")), ("no", _("NO"))]
+
+
+class ResultFilter(forms.Form):
+    """Filters of "Resultados de la prueba" (seed 004 §3.2.7); level choices set by the view."""
+
+    nivel = forms.ChoiceField(label=_("Nivel"), required=False)
+    opec = forms.IntegerField(label=_("Opec"), required=False, min_value=1)
+    carpeta = forms.IntegerField(label=_("Carpeta"), required=False, min_value=1)
+    inscripcion = forms.CharField(label=_("Inscripción o documento"), required=False, max_length=60)
+    estado = forms.ChoiceField(label=_("Estado"), required=False)
+    aprobo = forms.ChoiceField(label=_("Aprobó"), required=False, choices=YES_NO)
+    ultimo = forms.ChoiceField(label=_("Último"), required=False, choices=YES_NO)
+    publicado = forms.ChoiceField(label=_("Publicado"), required=False, choices=YES_NO)
+
+
+class ScoreUploadForm(forms.Form):
+    archivo = forms.FileField(
+        label=_("Archivo de calificaciones (CSV o Excel)"),
+        help_text=_(
+            "Primera fila: «inscripción» (o «documento») y «calificación». "
+            "Primero se revisa sin guardar nada."
+        ),
+    )
+
+
+class InscriptionFilter(forms.Form):
+    """Filters of "Inscripciones" (seed 004 §5); process and level choices set by the view."""
+
+    proceso = forms.ChoiceField(label=_("Proceso de selección"), required=False)
+    empleo = forms.CharField(label=_("Empleo (código o Nº OPEC)"), required=False, max_length=50)
+    nivel = forms.ChoiceField(
+        label=_("Nivel"), required=False, choices=[("", _("Todos")), *JobLevel.choices]
+    )
+    documento = forms.CharField(label=_("Documento"), required=False, max_length=16)
+    nombre = forms.CharField(label=_("Nombre"), required=False, max_length=100)
+    inscripcion = forms.CharField(label=_("Inscripción"), required=False, max_length=60)
+    estado = forms.ChoiceField(label=_("Estado"), required=False)
+    admitido = forms.ChoiceField(
+        label=_("Admitido"),
+        required=False,
+        choices=[
+            ("", _("Todos")),
+            ("si", _("SI")),
+            ("no", _("NO")),
+            ("pendiente", _("Sin verificar")),
+        ],
+    )
+
+
+class ReportParametersForm(forms.Form):
+    """The "Parámetros" dialog of every report (seed 004 §6); choices set by the view."""
+
+    proceso = forms.ChoiceField(label=_("Proceso de selección"))
+    subproceso = forms.ChoiceField(label=_("Subproceso"), required=False)
+    prueba = forms.ChoiceField(label=_("Prueba"), required=False)

@@ -714,3 +714,101 @@ class DistributionJob(models.Model):
     @property
     def percent(self) -> int:
         return 100 if not self.total else int(self.done * 100 / self.total)
+
+
+# --- evaluation versions and results (issue 6, item 7) ------------------------------------
+
+
+class FolderEvaluation(models.Model):
+    """One scoring of a folder: its versions are numbered 1, 2, … and one is the current.
+
+    A VRM or VA folder gets a version each time its analyst scores it; a written test,
+    interview and the like gets one each time the operator loads the provider's scores.
+    ``approved`` marks the version the supervisor (or auditor) accepted: what Admitido reads.
+    """
+
+    folder = models.ForeignKey(
+        Folder, verbose_name=_("carpeta"), on_delete=models.CASCADE, related_name="evaluations"
+    )
+    number = models.PositiveIntegerField(_("versión"))
+    score = models.DecimalField(
+        _("calificación"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    decision = models.CharField(_("decisión"), max_length=40, blank=True)
+    passed = models.BooleanField(_("aprobó"), null=True, blank=True)
+    observation = models.TextField(_("observación"), blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("usuario"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    role = models.CharField(_("rol"), max_length=30, choices=Role.choices)
+    is_current = models.BooleanField(_("último"), default=True)
+    approved = models.BooleanField(_("aprobada por el supervisor"), default=False)
+    published_at = models.DateTimeField(_("publicada el"), null=True, blank=True)
+    created_at = models.DateTimeField(_("fecha"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["folder", "number"]
+        verbose_name = _("versión de la evaluación")
+        verbose_name_plural = _("versiones de evaluaciones")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["folder", "number"], name="evaluation_version_number_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["folder"],
+                condition=Q(is_current=True),
+                name="evaluation_one_current_version",
+            ),
+        ]
+        indexes = [models.Index(fields=["folder", "is_current"], name="evaluation_version_current")]
+
+    def __str__(self) -> str:
+        return _("Versión %(n)s de la carpeta %(f)s") % {"n": self.number, "f": self.folder_id}
+
+    @property
+    def published(self) -> bool:
+        return self.published_at is not None
+
+
+class ReportFormat(models.TextChoices):
+    XLSX = "xlsx", _("Excel")
+    PDF = "pdf", _("PDF")
+
+
+class ReportJob(models.Model):
+    """A large report (seed 004 §6) generated in the background; only its requester downloads it."""
+
+    report = models.CharField(_("reporte"), max_length=40)
+    parameters = models.JSONField(_("parámetros"), default=dict)
+    format = models.CharField(_("formato"), max_length=4, choices=ReportFormat.choices)
+    state = models.CharField(
+        _("estado"), max_length=10, choices=JobState.choices, default=JobState.PENDING
+    )
+    total = models.PositiveIntegerField(_("total"), default=0)
+    done = models.PositiveIntegerField(_("procesadas"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    file_name = models.CharField(_("archivo"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("usuario"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("fecha creación"), auto_now_add=True)
+    started_at = models.DateTimeField(_("fecha ejecución"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("fecha finalización"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("trabajo de reporte")
+        verbose_name_plural = _("trabajos de reportes")
+
+    def __str__(self) -> str:
+        return _("Reporte %(n)s") % {"n": self.pk}
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else int(self.done * 100 / self.total)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from merito.evaluation import folder_views, views
+from merito.evaluation import folder_views, report_views, views
 
 app_name = "evaluation"
 
@@ -59,6 +59,20 @@ urlpatterns = [
         folder_views.test_folder,
         name="test_folder",
     ),
+    path(
+        "procesos/<int:pk>/pruebas/<int:test_pk>/resultados/",
+        report_views.test_results,
+        name="test_results",
+    ),
+    path(
+        "procesos/<int:pk>/pruebas/<int:test_pk>/calificaciones/",
+        report_views.test_scores_load,
+        name="test_scores_load",
+    ),
+    path("inscripciones/", report_views.inscription_list, name="inscription_list"),
+    path("reportes/", report_views.report_list, name="report_list"),
+    path("reportes/trabajos/<int:job_pk>/", report_views.report_download, name="report_download"),
+    path("reportes/<slug:key>/", report_views.report_view, name="report_view"),
     path("mis-carpetas/", folder_views.my_folder_list, name="my_folders"),
     path("mis-carpetas/<int:folder_pk>/", folder_views.my_folder, name="my_folder"),
     path("conflictos/", folder_views.conflicts, name="conflicts"),

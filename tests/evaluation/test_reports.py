@@ -1,0 +1,258 @@
+# ruff: noqa: F811 - the folder fixtures of test_folders are imported, then requested by name
+"""Inscriptions search (seed 004 §5) and the seven reports of seed 004 §6."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from merito.applications.models import Inscription
+from merito.evaluation import distribution, models, reports, services
+from merito.evaluation.models import Folder, JobState, ReportJob
+from merito.organizations.models import Role
+from tests.evaluation.conftest import person
+from tests.evaluation.test_folders import (  # noqa: F401 - fixtures
+    folders,
+    inscribe,
+    inscriptions,
+    jobs,
+    team,
+    test,
+)
+
+pytestmark = pytest.mark.django_db
+
+LIST_URL = "/gestion/inscripciones/"
+
+
+def report_url(key):
+    return reverse("evaluation:report_view", args=[key])
+
+
+@pytest.fixture
+def worked(luz, test, folders, team):
+    """Ana scored every folder (even ones pass), Sofía approved them, with notes."""
+    models.Test.objects.filter(pk=test.pk).update(
+        audit_percent_approved=Decimal("0"), audit_percent_not_approved=Decimal("0")
+    )
+    distribution.folders_assign_selected(
+        test=test,
+        folder_ids=[f.pk for f in folders],
+        users={Role.SUPERVISOR: team["sofia"], Role.ANALYST: team["ana"]},
+        by=luz,
+    )
+    for folder in folders:
+        for action, user, extra in (
+            ("score", team["ana"], {"passed": folder.pk % 2 == 0, "reason": "Revisión núm. 1"}),
+            ("approve", team["sofia"], {"reason": "Aprobación del supervisor"}),
+        ):
+            current = Folder.objects.select_related("test").get(pk=folder.pk)
+            distribution.folder_transition(
+                folder=current, action=action, user=user, expected_version=current.version, **extra
+            )
+    return folders
+
+
+# --- inscriptions search -----------------------------------------------------------------
+
+
+def test_inscriptions_search_filters_and_shows_admitido_and_history(
+    client, luz, worked, team, django_assert_max_num_queries
+):
+    client.force_login(luz)
+    with django_assert_max_num_queries(14):
+        response = client.get(LIST_URL)
+    assert response.status_code == 200 and response.context["page"].paginator.count == 6
+    page = response.content.decode()
+    assert "ana.analista" in page and "sofia.super" in page and "Admitido" in page
+    admitted = client.get(LIST_URL, {"admitido": "si"}).context["page"].paginator.count
+    refused = client.get(LIST_URL, {"admitido": "no"}).context["page"].paginator.count
+    assert (admitted, refused) == (
+        sum(1 for f in worked if f.pk % 2 == 0),
+        sum(1 for f in worked if f.pk % 2),
+    )
+    target = worked[0].inscription
+    for filters in (
+        {"documento": target.user.document_number},
+        {"inscripcion": target.registry_number},
+        {"proceso": str(worked[0].test.process_id), "inscripcion": target.registry_number},
+    ):
+        rows = client.get(LIST_URL, filters).context["rows"]
+        assert [row[0].pk for row in rows] == [target.pk]
+    assert client.get(LIST_URL, {"nombre": "Ana Rojas"}).context["page"].paginator.count == 6
+    assert client.get(LIST_URL, {"empleo": "TEC-1"}).context["page"].paginator.count == 2
+
+
+def test_inscriptions_search_scope(client, unal, pedro, analyst_unal, worked, make_process):
+    other = make_process("CNSC-2026-99")
+    client.force_login(person(Role.SUPERVISOR, unal, "silvia.super"))
+    assert client.get(LIST_URL).context["page"].paginator.count == 6
+    assert client.get(LIST_URL, {"proceso": other.pk}).status_code == 404
+    client.force_login(analyst_unal)
+    assert client.get(LIST_URL).status_code == 403
+    client.force_login(pedro)
+    assert client.get(LIST_URL).context["page"].paginator.count == 0
+    assert client.get(LIST_URL, {"proceso": worked[0].test.process_id}).status_code == 404
+
+
+@pytest.fixture
+def analyst_unal(unal):
+    return person(Role.ANALYST, unal, "alberto.analista")
+
+
+# --- reports -----------------------------------------------------------------------------
+
+
+def test_the_reports_page_lists_the_seven_with_their_parameters(client, luz, process):
+    client.force_login(luz)
+    page = client.get(reverse("evaluation:report_list")).content.decode()
+    for number in ("6.1", "6.2", "6.3", "6.4", "6.5", "6.6", "6.7"):
+        assert number in page
+    assert page.count('aria-haspopup="dialog">Parámetros') >= 7
+
+
+@pytest.mark.parametrize(
+    ("key", "params", "message"),
+    [
+        ("inscritos", {}, "Este campo es obligatorio"),
+        ("resultados", {"proceso": "P"}, "Prueba: este campo es obligatorio."),
+        ("inscritos", {"proceso": "P", "subproceso": "OTHER"}, "no pertenece al proceso"),
+    ],
+)
+def test_report_parameters_are_checked(client, carlos, process, make_process, key, params, message):
+    parent = make_process("CNSC-2026-76")
+    other = make_process("CNSC-2026-77")
+    models.SelectionProcess.objects.filter(pk=other.pk).update(parent=parent)
+    values = {"P": str(process.pk), "OTHER": str(other.pk)}
+    client.force_login(carlos)
+    response = client.get(report_url(key), {k: values[v] for k, v in params.items()})
+    assert response.status_code == 400 and message in response.content.decode()
+
+
+def test_reports_scope(client, pedro, analyst_unal, luz, worked):
+    process_id = worked[0].test.process_id
+    client.force_login(analyst_unal)
+    assert client.get(report_url("inscritos"), {"proceso": process_id}).status_code == 403
+    client.force_login(pedro)
+    assert client.get(report_url("inscritos"), {"proceso": process_id}).status_code == 404
+    client.force_login(luz)
+    assert client.get(report_url("no-existe"), {"proceso": process_id}).status_code == 404
+    assert client.get(report_url("inscritos"), {"proceso": "99999"}).status_code == 404
+
+
+def test_enrolled_report_on_screen_excel_and_pdf(
+    client, luz, worked, django_assert_max_num_queries
+):
+    process_id = worked[0].test.process_id
+    Inscription.objects.filter(pk=worked[0].inscription_id).update(registry_number="=HYPERLINK(1)")
+    client.force_login(luz)
+    with django_assert_max_num_queries(14):
+        response = client.get(report_url("inscritos"), {"proceso": process_id})
+    assert response.status_code == 200 and response.context["page"].paginator.count == 6
+    assert "Fecha de inscripción" in response.content.decode()
+    response = client.get(report_url("inscritos"), {"proceso": process_id, "formato": "xlsx"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header = [c.value for c in sheet[1]]
+    assert header[:3] == ["Inscripción", "Tipo de documento", "Documento"]
+    assert sheet.max_row == 7
+    assert "'=HYPERLINK(1)" in [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    response = client.get(report_url("inscritos"), {"proceso": process_id, "formato": "pdf"})
+    assert response.content.startswith(b"%PDF")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Inscripción" in text and "Página 1 de 1" in text and "hora legal" in text
+
+
+def test_vrm_report_shows_admission_and_the_notes_of_each_role(client, luz, worked):
+    client.force_login(luz)
+    response = client.get(report_url("vrm"), {"proceso": worked[0].test.process_id})
+    rows = response.context["rows"]
+    assert len(rows) == 6
+    row = next(r for r in rows if r[5] == worked[1].pk)
+    assert "Admitido" in row or "No admitido" in row
+    assert "Revisión núm. 1" in row and "ana.analista" in row and "sofia.super" in row
+
+
+def test_disability_report_takes_only_those_who_declared_it(client, luz, worked):
+    Inscription.objects.filter(pk=worked[0].inscription_id).update(
+        snapshot={"profile": {"has_disability": True}}
+    )
+    client.force_login(luz)
+    response = client.get(report_url("discapacidad"), {"proceso": worked[0].test.process_id})
+    assert [r[7] for r in response.context["rows"]] == [worked[0].pk]
+
+
+def test_va_report_weighs_the_current_score(client, luz, carlos, process, unal, jobs, team):
+    from tests.evaluation.conftest import exam_data
+
+    va = services.test_save(
+        process=process,
+        test=None,
+        data=exam_data(unal, test_type="va", weight=Decimal("40")),
+        by=carlos,
+    )
+    folder = Folder.objects.create(test=va, inscription=inscribe(jobs[0]), level="Profesional")
+    models.FolderEvaluation.objects.create(
+        folder=folder, number=1, score=Decimal("80"), user=team["ana"], role=Role.ANALYST
+    )
+    client.force_login(luz)
+    response = client.get(report_url("va"), {"proceso": process.pk})
+    row = response.context["rows"][0]
+    assert row[7:10] == [Decimal("80.00"), Decimal("40.00"), Decimal("32.00")]
+
+
+def test_claims_report_is_empty_until_claims_exist(client, luz, worked):
+    client.force_login(luz)
+    response = client.get(report_url("reclamaciones"), {"proceso": worked[0].test.process_id})
+    assert response.status_code == 200 and "aún no tiene reclamaciones" in (
+        response.content.decode()
+    )
+
+
+def test_pdf_never_fails_on_a_character_and_works_without_dejavu(settings, luz, worked):
+    settings.REPORT_FONT_DIR = "/no/existe"
+    Inscription.objects.filter(pk=worked[0].inscription_id).update(registry_number="Ñandú ✓ 漢")
+    params = reports.Parameters(process=worked[0].test.process)
+    content = reports.render(reports.REPORTS["inscritos"], params, "pdf")
+    text = PdfReader(io.BytesIO(content)).pages[0].extract_text()
+    assert "Ñandú ? ?" in text and "Inscripción" in text
+
+
+def test_a_large_report_runs_in_the_background_for_its_requester_only(
+    client, luz, carlos, worked, monkeypatch
+):
+    monkeypatch.setattr(reports, "BACKGROUND_ROWS", 2)
+    client.force_login(luz)
+    response = client.get(
+        report_url("inscritos"),
+        {"proceso": worked[0].test.process_id, "formato": "xlsx"},
+        follow=True,
+    )
+    assert "se genera en segundo plano" in response.content.decode()
+    job = ReportJob.objects.get()
+    assert job.state == JobState.DONE and job.total == 6 and job.created_by == luz
+    assert "Descargar" in client.get(reverse("evaluation:report_list")).content.decode()
+    url = reverse("evaluation:report_download", args=[job.pk])
+    response = client.get(url)
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet.max_row == 7
+    client.force_login(carlos)
+    assert client.get(url).status_code == 404
+
+
+def test_a_failing_report_job_records_its_error(luz, worked, monkeypatch):
+    def boom(*args, **kwargs):
+        raise RuntimeError("sin disco")
+
+    monkeypatch.setattr(reports, "render", boom)
+    params = reports.Parameters(process=worked[0].test.process)
+    job = reports.report_schedule(
+        report=reports.REPORTS["inscritos"], params=params, fmt="pdf", total=6, by=luz
+    )
+    job.refresh_from_db()
+    assert job.state == JobState.FAILED and "sin disco" in job.error
