@@ -436,7 +436,7 @@ def test_the_folder_page_refuses_a_stale_form(client, luz, test, folders, team):
     url = reverse("evaluation:my_folder", args=[folders[0].pk])
     stale = Folder.objects.get(pk=folders[0].pk).version - 1
     response = client.post(
-        url, {"accion": "score", "aprobo": "si", "version": stale, "observacion": ""}, follow=True
+        url, {"accion": "score", "decision": "not_met", "version": stale, "observacion": ""}
     )
     assert "Otra persona modificó esta carpeta; recargue" in response.content.decode()
     assert Folder.objects.get(pk=folders[0].pk).state == FolderState.ASSIGNED
@@ -449,8 +449,8 @@ def test_the_analyst_scores_on_the_page_and_the_supervisor_approves(
     folder = Folder.objects.get(pk=folders[0].pk)
     client.force_login(team["ana"])
     url = reverse("evaluation:my_folder", args=[folder.pk])
-    assert "Aprobó" in client.get(url).content.decode()
-    client.post(url, {"accion": "score", "aprobo": "no", "version": folder.version})
+    assert "Criterios de selección" in client.get(url).content.decode()
+    client.post(url, {"accion": "score", "decision": "not_met", "version": folder.version})
     folder.refresh_from_db()
     assert folder.state == FolderState.SCORED and folder.passed is False
     client.force_login(team["sofia"])

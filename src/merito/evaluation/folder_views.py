@@ -22,8 +22,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from merito.accounts.models import User
 from merito.calls.models import Position
 from merito.errors import DomainError
-from merito.evaluation import distribution, folder_selectors, selectors, services
-from merito.evaluation.forms import AutomaticDistributionForm, ConflictForm, FolderFilter, ScoreForm
+from merito.evaluation import distribution, folder_selectors, review, selectors, services
+from merito.evaluation.forms import (
+    AutomaticDistributionForm,
+    ConflictForm,
+    FolderFilter,
+    VaScoreForm,
+    VrmDecisionForm,
+)
 from merito.evaluation.models import (
     FOLDER_ROLES,
     DistributionJob,
@@ -32,7 +38,9 @@ from merito.evaluation.models import (
     FolderState,
     JobState,
     Test,
+    TestType,
 )
+from merito.evaluation.review_views import review_context
 from merito.evaluation.views import MANAGE, _process, _render, _test
 from merito.organizations.models import Role
 
@@ -221,7 +229,7 @@ def test_folder(request: HttpRequest, pk: int, test_pk: int, folder_pk: int) -> 
     folder = folder_selectors.folder_of_test(test, folder_pk)
     if folder is None:
         raise Http404
-    return _folder_page(request, folder, actions=[])
+    return folder_page(request, folder, worker=False)
 
 
 @login_required
@@ -277,9 +285,22 @@ def _actions(folder: Folder, user: Any) -> list[str]:
     ]
 
 
-def _folder_page(
-    request: HttpRequest, folder: Folder, actions: list[str], score_form: Any = None
+def folder_page(
+    request: HttpRequest,
+    folder: Folder,
+    *,
+    worker: bool = True,
+    folio_forms: dict[int, Any] | None = None,
+    score_form: Any = None,
 ) -> HttpResponse:
+    """The folder with its review, section by section (seed 004 §3.2.7).
+
+    ``worker``: the user holds the folder (actions, the folios' PDFs); the administrator
+    and Gerencia see the same page read-only from the test.
+    """
+    forms = folio_forms or {}
+    failed = score_form is not None and score_form.errors
+    failed = failed or any(form.errors for form in forms.values())
     return _render(
         request,
         "evaluation/folder_detail.html",
@@ -287,53 +308,85 @@ def _folder_page(
             "folder": folder,
             "test": folder.test,
             "process": folder.test.process,
-            "actions": actions,
+            "actions": _actions(folder, request.user) if worker else [],
             "labels": distribution.ACTION_LABELS,
-            "score_form": score_form or ScoreForm(),
             "assignments": folder.assignments.select_related("user", "assigned_by"),
             "events": folder.events.select_related("user"),
+            **review_context(
+                request, folder, worker=worker, folio_forms=forms, score_form=score_form
+            ),
         },
-        status=400 if score_form is not None and score_form.errors else 200,
+        status=400 if failed else 200,
     )
+
+
+def _score(request: HttpRequest, folder: Folder) -> HttpResponse:
+    """ "Calificar": the VRM decision, or the VA as the scoring engine computes it."""
+    if folder.analyst_id != request.user.pk:
+        raise PermissionDenied(_("Esta acción corresponde al Analista de la carpeta."))
+    version = request.POST.get("version", "")
+    expected = int(version) if version.isdigit() else -1
+    form: VrmDecisionForm | VaScoreForm
+    if folder.test.test_type == TestType.VRM:
+        form = VrmDecisionForm(request.POST, requirements=review.job_requirements(folder))
+    else:
+        form = VaScoreForm(request.POST)
+    if not form.is_valid():
+        return folder_page(request, folder, score_form=form)
+    data = form.cleaned_data
+    try:
+        if isinstance(form, VrmDecisionForm):
+            review.folder_score_vrm(
+                folder=folder,
+                user=request.user,
+                expected_version=expected,
+                decision=data["decision"],
+                requirement_id=data.get("criterio"),
+                observation=data.get("observacion", ""),
+            )
+        else:
+            review.folder_score_va(
+                folder=folder,
+                user=request.user,
+                expected_version=expected,
+                observation=data.get("observacion", ""),
+            )
+    except DomainError as error:
+        messages.error(request, error.message)
+        field = {"requirement": "criterio", "decision": "decision"}.get(error.field or "")
+        form.add_error(field, error.message)
+        folder.refresh_from_db()
+        return folder_page(request, folder, score_form=form)
+    messages.success(request, _("La información se guardó correctamente."))
+    return redirect("evaluation:my_folder", folder_pk=folder.pk)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_folder(request: HttpRequest, folder_pk: int) -> HttpResponse:
-    """Work one folder: score (analyst), return or approve (supervisor), audit (auditor)."""
+    """Work one folder: review and score (analyst), return or approve (supervisor), audit."""
     _worker(request)
     folder = folder_selectors.my_folder(request.user, folder_pk)
     if folder is None:
         raise Http404
     if request.method == "GET":
-        return _folder_page(request, folder, _actions(folder, request.user))
+        return folder_page(request, folder)
     action = request.POST.get("accion", "")
     if action not in distribution.ACTIONS:
         raise Http404
-    version = request.POST.get("version", "")
-    passed = None
-    reason = request.POST.get("motivo", "")
-    score_form = None
     if action == "score":
-        score_form = ScoreForm(request.POST)
-        if not score_form.is_valid():
-            return _folder_page(request, folder, _actions(folder, request.user), score_form)
-        passed = score_form.cleaned_data["aprobo"]
-        reason = score_form.cleaned_data["observacion"]
+        return _score(request, folder)
+    version = request.POST.get("version", "")
     try:
         distribution.folder_transition(
             folder=folder,
             action=action,
             user=request.user,
-            reason=reason,
-            passed=passed,
+            reason=request.POST.get("motivo", ""),
             expected_version=int(version) if version.isdigit() else -1,
         )
     except DomainError as error:
         messages.error(request, error.message)
-        if score_form is not None:
-            score_form.add_error(None, error.message)
-            return _folder_page(request, folder, _actions(folder, request.user), score_form)
     else:
         messages.success(request, _("La información se guardó correctamente."))
     return redirect("evaluation:my_folder", folder_pk=folder.pk)

@@ -20,6 +20,8 @@ from merito.evaluation.models import (
     RequirementKind,
     SelectionProcess,
     TestType,
+    VaSection,
+    VrmDecision,
 )
 from merito.evaluation.services import OPERATOR_USER_ROLES
 from merito.organizations.models import Organization, OrganizationKind
@@ -303,15 +305,65 @@ class AutomaticDistributionForm(forms.Form):
     empleo = forms.ChoiceField(label=_("Empleo"), required=False)
 
 
-class ScoreForm(forms.Form):
-    """For now the analyst records only Aprobó and an observation (item 8 adds folios)."""
+class FolioForm(forms.Form):
+    """The analyst's review of one folio (seed 004 §3.2.7.4–3.2.7.7); Sección only in a VA."""
 
-    aprobo = forms.TypedChoiceField(
-        label=_("Aprobó"),
+    valido = forms.TypedChoiceField(
+        label=_("Folio válido"),
         choices=[("si", _("SI")), ("no", _("NO"))],
         coerce=lambda value: value == "si",
         widget=forms.RadioSelect,
+        error_messages={"required": _("Folio válido: elija SI o NO.")},
     )
+    observacion = forms.CharField(
+        label=_("Observaciones"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    seccion = forms.ChoiceField(label=_("Sección"), required=False)
+
+    def __init__(self, *args: Any, va: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if va:
+            self.fields["seccion"].choices = [("", "—"), *VaSection.choices]  # type: ignore[attr-defined]
+        else:
+            del self.fields["seccion"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("valido") is False and not (data.get("observacion") or "").strip():
+            self.add_error(
+                "observacion", _("Observaciones: es obligatoria si el folio no es válido.")
+            )
+        return data
+
+
+class VrmDecisionForm(forms.Form):
+    """ "Criterios de selección" of a VRM folder: the decision and the criterion met."""
+
+    decision = forms.ChoiceField(
+        label=_("Decisión"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Decisión: elija una opción.")},
+    )
+    criterio = forms.TypedChoiceField(
+        label=_("Criterio cumplido"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=forms.RadioSelect,
+    )
+    observacion = forms.CharField(
+        label=_("Observación"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, requirements: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = VrmDecision.choices  # type: ignore[attr-defined]
+        self.fields["criterio"].choices = [(r.pk, str(r)) for r in requirements]  # type: ignore[attr-defined]
+
+
+class VaScoreForm(forms.Form):
+    """ "Calificar" a VA folder: the figures come from the engine; only an observation."""
+
     observacion = forms.CharField(
         label=_("Observación"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

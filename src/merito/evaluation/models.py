@@ -748,6 +748,21 @@ class FolderEvaluation(models.Model):
     approved = models.BooleanField(_("aprobada por el supervisor"), default=False)
     published_at = models.DateTimeField(_("publicada el"), null=True, blank=True)
     created_at = models.DateTimeField(_("fecha"), auto_now_add=True)
+    requirement = models.ForeignKey(
+        JobRequirement,
+        verbose_name=_("criterio cumplido"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("VRM: el requisito mínimo, la alternativa o la equivalencia que cumple."),
+    )
+    detail = models.JSONField(
+        _("detalle de la revisión"),
+        default=dict,
+        blank=True,
+        help_text=_("Folios revisados y, en la VA, la explicación del motor de calificación."),
+    )
 
     class Meta:
         ordering = ["folder", "number"]
@@ -812,3 +827,127 @@ class ReportJob(models.Model):
     @property
     def percent(self) -> int:
         return 100 if not self.total else int(self.done * 100 / self.total)
+
+
+# --- review, folio by folio (issue 6, item 8; seed 004 §3.2.7.4–3.2.7.8) ------------------
+
+
+class FolioSection(models.TextChoices):
+    """The four sections of the folder in which the seed shows the folios."""
+
+    EDUCATION = "education", _("Formación académica")
+    EXPERIENCE = "experience", _("Experiencia laboral")
+    PRODUCTION = "production", _("Producción intelectual")
+    OTHER = "other", _("Otros documentos")
+
+
+# Lists of the frozen hoja de vida (``Inscription.snapshot``) and the section of each.
+SNAPSHOT_SECTIONS: dict[str, str] = {
+    "education": FolioSection.EDUCATION,
+    "informal_education": FolioSection.EDUCATION,
+    "experience": FolioSection.EXPERIENCE,
+    "products": FolioSection.PRODUCTION,
+    "memberships": FolioSection.OTHER,
+    "quality_processes": FolioSection.OTHER,
+    "other_documents": FolioSection.OTHER,
+}
+
+
+class FolioSource(models.TextChoices):
+    EDUCATION = "education", _("Educación formal")
+    INFORMAL_EDUCATION = "informal_education", _("Educación informal")
+    EXPERIENCE = "experience", _("Experiencia")
+    PRODUCTS = "products", _("Producción intelectual")
+    MEMBERSHIPS = "memberships", _("Membresía")
+    QUALITY_PROCESSES = "quality_processes", _("Proceso de calidad")
+    OTHER_DOCUMENTS = "other_documents", _("Otro documento")
+
+
+class VaSection(models.TextChoices):
+    """ "Sección" of a folio in a VA test: the seed's generic evaluation factors."""
+
+    FORMAL = "educacion_formal", _("Educación Formal")
+    ETDH = "etdh", _("Educación para el Trabajo y Desarrollo Humano")
+    INFORMAL = "educacion_informal", _("Educación Informal")
+    LABOR = "experiencia_laboral", _("Experiencia Laboral")
+    PROFESSIONAL = "experiencia_profesional", _("Experiencia Profesional")
+    RELATED = "experiencia_profesional_relacionada", _("Experiencia Profesional Relacionada")
+    MINIMUM = "requisito_minimo", _("Requisito Mínimo")
+    NOT_APPLICABLE = "no_aplica", _("No Aplica")
+
+
+class VrmDecision(models.TextChoices):
+    """The analyst's VRM decision (seed 004 §3.2.7.8)."""
+
+    MINIMUM = "minimum", _("Cumple por requisito mínimo")
+    ALTERNATIVE = "alternative", _("Cumple por alternativa")
+    EQUIVALENCE = "equivalence", _("Cumple aplicando equivalencia")
+    NOT_MET = "not_met", _("No cumple")
+
+
+class Folio(models.Model):
+    """One entry of the inscription's frozen hoja de vida, as the analyst reviews it.
+
+    Created from ``Inscription.snapshot`` when the analyst first opens the folder; the
+    entry's data is read from the snapshot (never copied), the analyst's review is here.
+    """
+
+    folder = models.ForeignKey(
+        Folder, verbose_name=_("carpeta"), on_delete=models.CASCADE, related_name="folios"
+    )
+    source = models.CharField(
+        _("lista de la hoja de vida"), max_length=24, choices=FolioSource.choices
+    )
+    section = models.CharField(_("sección"), max_length=12, choices=FolioSection.choices)
+    entry_id = models.PositiveIntegerField(_("id del registro en la hoja de vida"))
+    label = models.CharField(_("folio"), max_length=300)
+    document = models.ForeignKey(
+        "documents.Document",
+        verbose_name=_("documento"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    document_sha256 = models.CharField(_("SHA-256 del documento"), max_length=64, blank=True)
+    order = models.PositiveIntegerField(_("orden"), default=0)
+    valid = models.BooleanField(_("folio válido"), null=True, blank=True)
+    observation = models.TextField(_("observaciones"), blank=True)
+    va_section = models.CharField(
+        _("sección VA"), max_length=40, choices=VaSection.choices, blank=True
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revisado por"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("revisado el"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["folder", "order", "pk"]
+        verbose_name = _("folio")
+        verbose_name_plural = _("folios")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["folder", "source", "entry_id"], name="evaluation_folio_one_per_entry"
+            ),
+            models.CheckConstraint(
+                condition=~Q(valid=False) | ~Q(observation=""),
+                name="evaluation_folio_invalid_has_observation",
+                violation_error_message=_(
+                    "Observaciones: es obligatoria si el folio no es válido."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Folio %(n)s") % {"n": self.pk}
+
+    @property
+    def state_label(self) -> str:
+        if self.valid is None:
+            return str(_("Sin revisar"))
+        return str(_("Válido")) if self.valid else str(_("No válido"))

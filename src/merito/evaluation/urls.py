@@ -1,6 +1,6 @@
 from django.urls import path
 
-from merito.evaluation import folder_views, report_views, views
+from merito.evaluation import folder_views, report_views, review_views, views
 
 app_name = "evaluation"
 
@@ -75,6 +75,16 @@ urlpatterns = [
     path("reportes/<slug:key>/", report_views.report_view, name="report_view"),
     path("mis-carpetas/", folder_views.my_folder_list, name="my_folders"),
     path("mis-carpetas/<int:folder_pk>/", folder_views.my_folder, name="my_folder"),
+    path(
+        "mis-carpetas/<int:folder_pk>/folios/<int:folio_pk>/",
+        review_views.folio_review,
+        name="folio_review",
+    ),
+    path(
+        "mis-carpetas/<int:folder_pk>/folios/<int:folio_pk>/documento/",
+        review_views.folio_document,
+        name="folio_document",
+    ),
     path("conflictos/", folder_views.conflicts, name="conflicts"),
     path("operadores/", views.operator_list, name="operator_list"),
     path("operadores/<int:pk>/", views.operator_detail, name="operator_detail"),
