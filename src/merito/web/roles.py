@@ -67,6 +67,7 @@ LANDINGS: tuple[Landing, ...] = (
         (Role.SUPERVISOR,),
         _("Supervisión"),
         _("Revise las carpetas calificadas por los analistas: apruébelas o devuélvalas."),
+        (("evaluation:my_folders", _("Mis carpetas")),),
     ),
     Landing(
         "analisis",
@@ -74,6 +75,7 @@ LANDINGS: tuple[Landing, ...] = (
         (Role.ANALYST,),
         _("Análisis"),
         _("Califique folio por folio las carpetas que le fueron asignadas."),
+        (("evaluation:my_folders", _("Mis carpetas")),),
     ),
     Landing(
         "auditoria",
@@ -81,6 +83,7 @@ LANDINGS: tuple[Landing, ...] = (
         (Role.AUDITOR,),
         _("Auditoría"),
         _("Audite la muestra de carpetas aprobadas y no aprobadas."),
+        (("evaluation:my_folders", _("Mis carpetas")),),
     ),
     Landing(
         "reclamaciones",
