@@ -13,13 +13,24 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo():
+def demo(request, monkeypatch):
+    # 300 applicants in the demo; 30 are enough for the pages (the full size is checked once).
+    if "full_size" not in request.keywords:
+        monkeypatch.setattr("merito.evaluation.demo.DEMO_INSCRIPTIONS", 30)
     first = load_demo_evaluation()
     assert first["processes"] == 1 and first["tests"] == 4 and first["links"] == 8
     return models.SelectionProcess.objects.get(call__code="CNSC-2026-01")
 
 
+@pytest.mark.full_size
 def test_running_it_twice_changes_nothing(demo):
+    from merito.applications.models import Inscription
+
+    inscriptions = Inscription.objects.filter(call=demo.call)
+    assert inscriptions.count() == 300
+    sample = inscriptions.order_by("registry_number").first()
+    assert sample.snapshot["education"] and sample.snapshot["experience"]
+    assert sample.snapshot["other_documents"][0]["document"]["sha256"]
     assert load_demo_evaluation() == {
         "processes": 0,
         "jobs": 0,

@@ -4,14 +4,16 @@ Runs after ``merito.organizations.demo.load_demo_data`` and ``merito.calls.demo.
 (and runs them itself when their rows are missing): the call CNSC-2026-01 becomes a process
 with OPEC detail for its jobs, four tests awarded to the demo operator (weights adding up to
 100 %, VRM and VA open), the operator's record, and the operator's users linked by role.
-It also opens the test stage, adds 30 demo inscriptions (applicants without a profile,
-with an empty snapshot) when the call has none, and distributes the folders of the VRM
-and VA tests automatically among the linked users, once.
+It also opens the test stage, adds 300 demo inscriptions (applicants with a filled hoja
+de vida and its PDFs, frozen in each inscription's snapshot), and distributes the folders
+of the VRM and VA tests automatically among the linked users, once.
 """
 
 from __future__ import annotations
 
+import datetime
 import io
+import random
 import re
 import uuid
 from decimal import Decimal
@@ -25,7 +27,7 @@ from merito.accounts.models import User
 from merito.applications.models import Inscription
 from merito.calls.demo import CNSC_CODE, load_demo_calls
 from merito.calls.models import Call, CallState, Position
-from merito.documents.models import DocumentKind
+from merito.documents.models import Document, DocumentKind
 from merito.documents.services import document_upload
 from merito.evaluation import distribution, services
 from merito.evaluation.models import (
@@ -46,7 +48,16 @@ from merito.evaluation.models import (
 )
 from merito.organizations.demo import load_demo_data
 from merito.organizations.models import Organization, OrganizationKind, Role
-from merito.profiles.selectors import snapshot_sha256
+from merito.profiles.demo import load_demo_catalogue
+from merito.profiles.models import (
+    Education,
+    Experience,
+    InformalEducation,
+    Institution,
+    OtherDocument,
+    Profile,
+)
+from merito.profiles.selectors import profile_snapshot, snapshot_sha256
 
 OPERATOR = "UNAL-OP"
 
@@ -54,10 +65,16 @@ OPERATOR = "UNAL-OP"
 TESTS = [
     (TestType.VRM, "Verificación de requisitos mínimos", Classification.ELIMINATORY, 0, None, True),
     (TestType.BASICAS_FUNCIONALES, "Prueba escrita", Classification.ELIMINATORY, 65, 65, False),
-    (TestType.COMPORTAMENTALES, "Competencias comportamentales", Classification.CLASSIFYING, 15,
-     None, False),
+    (
+        TestType.COMPORTAMENTALES,
+        "Competencias comportamentales",
+        Classification.CLASSIFYING,
+        15,
+        None,
+        False,
+    ),
     (TestType.VA, "Valoración de antecedentes", Classification.CLASSIFYING, 20, None, True),
-]  # fmt: skip
+]
 
 # Jurídico holds no role on a test (seed 004 §3.2 lists four), so it is not linked.
 LINKS = [
@@ -166,40 +183,239 @@ def load_demo_evaluation() -> dict[str, int]:
     return added
 
 
-DEMO_INSCRIPTIONS = 30
+DEMO_INSCRIPTIONS = 300
 
 
 def _inscriptions(call: Call) -> int:
-    """30 demo applicants inscribed round-robin in the call's jobs, if it has none."""
-    if Inscription.objects.filter(call=call).exists():
-        return 0
+    """300 demo applicants with a filled hoja de vida (titles, experience, informal
+    education, identity document — each entry with its PDF) inscribed round-robin in the
+    call's jobs; the snapshot of each is frozen as a real inscription would freeze it.
+
+    Made in bulk: one real PDF is uploaded once and every demo document row points at that
+    stored file (storage is content-addressed, so they are the same bytes)."""
+    existing = Inscription.objects.filter(call=call).count()
     positions = list(call.positions.order_by("code"))
-    if not positions:
+    if existing >= DEMO_INSCRIPTIONS or not positions:
         return 0
-    created = 0
-    for n in range(1, DEMO_INSCRIPTIONS + 1):
-        email = f"aspirante{n:02d}@demo.merito.local"
-        user = User.objects.filter(email=email).first() or User.objects.create_user(
+    load_demo_catalogue()
+    manager = User.objects.get(username="gerencia.cnsc")
+    sample = document_upload(
+        owner=manager,
+        kind=DocumentKind.OTHER,
+        uploaded_file=_pdf("Soporte de demostración"),
+        by=manager,
+    )
+    institutions = list(Institution.objects.filter(snies_code__in=["1101", "1201", "1203", "1813"]))
+    rng = random.Random(2026)  # noqa: S311 - reproducible demo data
+    numbers = range(existing + 1, DEMO_INSCRIPTIONS + 1)
+    users = []
+    for n in numbers:
+        email = f"aspirante{n:03d}@demo.merito.local"
+        user = User.objects.filter(email=email).first() or User(
             email=email,
-            password=None,
             document_country="CO",
             document_type="CC",
-            document_number=f"9100{n:04d}",
-            given_names=f"Aspirante {n:02d}",
-            first_surname="Demo",
+            document_number=f"91{n:06d}",
+            given_names=rng.choice(GIVEN),
+            first_surname=rng.choice(SURNAMES),
+            second_surname=rng.choice(SURNAMES),
+            phone=f"300{n:07d}",
+            email_verified_at=timezone.now(),
         )
-        Inscription.objects.create(
-            registry_number=f"DEMO-{call.code}-{n:03d}",
-            call=call,
-            position=positions[n % len(positions)],
-            user=user,
-            request_key=uuid.uuid4(),
-            snapshot={},
-            snapshot_sha256=snapshot_sha256({}),
-            submitted_at=timezone.now(),
+        if user.pk is None:
+            user.set_unusable_password()
+        users.append(user)
+    User.objects.bulk_create([u for u in users if u.pk is None])
+    users = list(User.objects.filter(email__in=[u.email for u in users]).order_by("email"))
+    kinds = [
+        "rut",
+        "arl",
+        "diploma",
+        "diploma",
+        "certificate",
+        "certificate",
+        "certificate",
+        "identity",
+        "course",
+    ]
+    documents = Document.objects.bulk_create(
+        [
+            Document(
+                owner=user,
+                uploaded_by=user,
+                kind=_kind(kind),
+                original_name=f"{kind}.pdf",
+                sha256=sample.sha256,
+                size=sample.size,
+                page_count=sample.page_count,
+                storage_name=sample.storage_name,
+            )
+            for user in users
+            for kind in kinds
+        ]
+    )
+    docs = {
+        user.pk: documents[i * len(kinds) : (i + 1) * len(kinds)] for i, user in enumerate(users)
+    }
+    profiles = Profile.objects.bulk_create(
+        [
+            Profile(
+                user=user,
+                birth_date=datetime.date(1970 + rng.randrange(25), 1 + rng.randrange(12), 1),
+                ethnic_group="none",
+                address="Calle 26 # 57-41",
+                city="Bogotá D.C.",
+                department="Bogotá D.C.",
+                nit="8001972684",
+                rut_document=docs[user.pk][0],
+                arl_document=docs[user.pk][1],
+            )
+            for user in users
+        ]
+    )
+    educations, experiences, others, courses = [], [], [], []
+    for profile in profiles:
+        mine = docs[profile.user_id]
+        graduated = datetime.date(2000 + rng.randrange(15), 6, 15)
+        educations.append(
+            Education(
+                profile=profile,
+                level="undergraduate",
+                institution=rng.choice(institutions),
+                title_obtained=rng.choice(PROFESSIONS),
+                graduated=True,
+                graduation_date=graduated,
+                document=mine[2],
+            )
         )
-        created += 1
-    return created
+        if rng.random() < 0.6:
+            educations.append(
+                Education(
+                    profile=profile,
+                    level=rng.choice(["specialization", "masters"]),
+                    institution=rng.choice(institutions),
+                    title_obtained="Posgrado en gestión pública",
+                    graduated=True,
+                    graduation_date=graduated + datetime.timedelta(days=900),
+                    document=mine[3],
+                )
+            )
+        start = graduated + datetime.timedelta(days=30 + rng.randrange(200))
+        for line in range(1 + rng.randrange(3)):
+            end = start + datetime.timedelta(days=200 + rng.randrange(1500))
+            if end > datetime.date(2026, 10, 31):
+                break
+            experiences.append(
+                Experience(
+                    profile=profile,
+                    institution_name=rng.choice(EMPLOYERS),
+                    role=rng.choice(ROLES),
+                    start_date=start,
+                    end_date=end,
+                    dedication="full_time",
+                    kind=rng.choice(EXPERIENCE_KINDS),
+                    country="CO",
+                    document=mine[4 + line],
+                )
+            )
+            start = end + datetime.timedelta(days=1)
+        courses.append(
+            InformalEducation(
+                profile=profile,
+                name="Curso de contratación estatal",
+                institution_name="ESAP",
+                start_date=datetime.date(2023, 2, 1),
+                end_date=datetime.date(2023, 3, 31),
+                hours=rng.choice([20, 40, 60]),
+                document=mine[8],
+            )
+        )
+        others.append(
+            OtherDocument(
+                profile=profile,
+                kind="identity",
+                number=profile.user.document_number,
+                document=mine[7],
+            )
+        )
+    Education.objects.bulk_create(educations)
+    Experience.objects.bulk_create(experiences)
+    InformalEducation.objects.bulk_create(courses)
+    OtherDocument.objects.bulk_create(others)
+    inscriptions = []
+    for n, user in zip(numbers, users, strict=True):
+        snapshot = profile_snapshot(user=user)
+        inscriptions.append(
+            Inscription(
+                registry_number=f"DEMO-{call.code}-{n:03d}",
+                call=call,
+                position=positions[n % len(positions)],
+                user=user,
+                request_key=uuid.uuid4(),
+                snapshot=snapshot,
+                snapshot_sha256=snapshot_sha256(snapshot),
+                submitted_at=timezone.now(),
+            )
+        )
+    Inscription.objects.bulk_create(inscriptions)
+    return len(inscriptions)
+
+
+def _kind(name: str) -> str:
+    return {
+        "rut": DocumentKind.RUT,
+        "arl": DocumentKind.ARL,
+        "diploma": DocumentKind.DIPLOMA,
+        "certificate": DocumentKind.WORK_CERTIFICATE,
+        "identity": DocumentKind.IDENTITY,
+    }.get(name, DocumentKind.OTHER)
+
+
+GIVEN = [
+    "Ana María",
+    "Carlos",
+    "Luz Marina",
+    "Jorge",
+    "Diana",
+    "Andrés",
+    "Paula",
+    "Camilo",
+    "Sandra",
+    "Felipe",
+    "Natalia",
+    "Julián",
+]
+SURNAMES = [
+    "Rodríguez",
+    "Gómez",
+    "Martínez",
+    "López",
+    "García",
+    "Pérez",
+    "Sánchez",
+    "Ramírez",
+    "Torres",
+    "Castro",
+    "Vargas",
+    "Moreno",
+]
+PROFESSIONS = [
+    "Economista",
+    "Abogado",
+    "Administrador público",
+    "Ingeniero industrial",
+    "Contador público",
+    "Zootecnista",
+]
+EMPLOYERS = [
+    "Ministerio de Agricultura",
+    "Gobernación de Cundinamarca",
+    "Alcaldía de Medellín",
+    "Instituto Colombiano Agropecuario",
+    "Universidad Nacional de Colombia",
+]
+ROLES = ["Profesional universitario", "Profesional especializado", "Contratista", "Asesor"]
+EXPERIENCE_KINDS = ["related_professional", "professional", "related_professional"]
 
 
 def _operator_record(operator: Organization, admin: User) -> None:
