@@ -585,6 +585,8 @@ class FolderAssignment(models.Model):
     )
     source = models.CharField(_("distribución"), max_length=12)
 
+    SOURCE_LABELS = {"manual": _("Manual"), "masiva": _("Masiva"), "automatica": _("Automática")}
+
     class Meta:
         ordering = ["folder", "started_at", "pk"]
         verbose_name = _("asignación de carpeta")
@@ -600,6 +602,10 @@ class FolderAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.folder} — {self.get_role_display()}: {self.user}"
+
+    @property
+    def source_label(self) -> str:
+        return str(self.SOURCE_LABELS.get(self.source, self.source))
 
 
 class FolderEvent(models.Model):
