@@ -17,6 +17,7 @@ from __future__ import annotations
 import heapq
 from collections import deque
 from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 
 
 def balance(
@@ -40,8 +41,11 @@ def balance(
             blocked_by_document.setdefault(document, set()).add(user)
     user_set = set(users)
 
-    def barred(document: str) -> set[int]:
-        return blocked_by_document.get(document, set()) & user_set
+    nobody_barred: frozenset[int] = frozenset()
+
+    def barred(document: str) -> AbstractSet[int]:
+        found = blocked_by_document.get(document)
+        return found & user_set if found else nobody_barred
 
     constrained = sorted(
         (f for f in folders if barred(f[1])), key=lambda f: (-len(barred(f[1])), f[0])

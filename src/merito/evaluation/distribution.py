@@ -1,9 +1,12 @@
 """Folders of VRM and VA tests: distribution and workflow (issue 6, items 5 and 6).
 
 A folder is distributed only while the process's test stage is open and the test is open
-and unpublished (seed 004 §3.2.6). Every assignment goes through ``_write_assignments``,
-which keeps the current holder on the folder, the history in ``FolderAssignment`` and
-one audit event per user and batch listing the folders it received.
+and unpublished (seed 004 §3.2.6). Manual and mass assignment go through
+``_write_assignments``, which keeps the current holder on the folder, the history in
+``FolderAssignment`` and one audit event per user and batch listing the folders it received.
+The automatic distribution plans in memory and writes in chunks of ``CHUNK`` folders
+(``_write_chunk``): one compare-and-set UPDATE on ``version``, the history in bulk and one
+audit event per chunk and role listing each user's folders.
 
 A folder changes state only in ``folder_transition``:
 
@@ -22,13 +25,13 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Case, Count, F, Q, QuerySet, Value, When
+from django.db import connection, transaction
+from django.db.models import Case, Count, Exists, F, Model, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -119,8 +122,10 @@ def folders_sync(*, test: Test) -> int:
     """Create the missing folder of every inscription in the test; idempotent. Returns new."""
     if test.test_type not in FOLDER_TEST_TYPES:
         return 0
-    have = Folder.objects.filter(test=test).values("inscription_id")
-    missing = test_inscriptions(test).exclude(pk__in=have).values_list("pk", "position__level")
+    # NOT EXISTS (an anti-join), not NOT IN: with 500,000 folders PostgreSQL would
+    # otherwise rescan the subquery for every inscription once it outgrows work_mem.
+    have = Folder.objects.filter(test=test, inscription_id=OuterRef("pk"))
+    missing = test_inscriptions(test).filter(~Exists(have)).values_list("pk", "position__level")
     rows = [Folder(test=test, inscription_id=pk, level=level) for pk, level in missing]
     Folder.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
     return len(rows)
@@ -464,52 +469,288 @@ def distribution_schedule(
 
 @dataclass
 class _Plan:
+    """What the balance gives one role within one level: new folders per user."""
+
     role: str
     level: str
     assignments: dict[int, list[int]]
     nobody: list[int]
+    # Each planned folder's version when planned (one dict shared by the plans of a run):
+    # the write is a compare-and-set on it.
+    versions: dict[int, int] = field(default_factory=dict)
 
 
 def _plan(job: DistributionJob, test: Test) -> list[_Plan]:
+    """Balance, in memory, every role and level the job covers (one read of the folders)."""
     folders = active_folders(test).exclude(state=FolderState.AUDITED)
     if job.kind == DistributionKind.LEVEL:
         folders = folders.filter(level=job.level)
     elif job.kind == DistributionKind.JOB:
         folders = folders.filter(inscription__position=job.position)
+    users_by_role: dict[str, list[int]] = defaultdict(list)
+    for role, user_id in (
+        test.linked_users.filter(role__in=FOLDER_ROLES, user__is_active=True)
+        .order_by("user_id")
+        .values_list("role", "user_id")
+    ):
+        users_by_role[role].append(user_id)
+    roles = [role for role in FOLDER_ROLES if users_by_role.get(role)]
+    if not roles:
+        return []
+    fields = [FOLDER_ROLE_FIELDS[role] for role in roles]
+    lacking = Q()
+    for name in fields:
+        lacking |= Q(**{f"{name}__isnull": True})
+    missing: dict[str, dict[str, list[tuple[int, str]]]] = {
+        role: defaultdict(list) for role in roles
+    }
+    versions: dict[int, int] = {}
+    for pk, level, document, version, *holders in (
+        folders.filter(lacking)
+        .order_by("pk")
+        .values_list("pk", "level", "inscription__user__document_number", "version", *fields)
+        .iterator(chunk_size=20_000)
+    ):
+        versions[pk] = version
+        for role, holder in zip(roles, holders, strict=True):
+            if holder is None:
+                missing[role][level].append((pk, document))
     plans = []
-    for role in FOLDER_ROLES:
-        field = FOLDER_ROLE_FIELDS[role]
-        users = list(
-            test.linked_users.filter(role=role, user__is_active=True)
-            .order_by("user_id")
-            .values_list("user_id", flat=True)
-        )
-        if not users:
-            continue
+    for role in roles:
+        users = users_by_role[role]
+        name = FOLDER_ROLE_FIELDS[role]
         blocked = blocked_documents(users)
-        by_level: dict[str, list[tuple[int, str]]] = defaultdict(list)
-        for pk, level, document in (
-            folders.filter(**{f"{field}__isnull": True})
-            .order_by("pk")
-            .values_list("pk", "level", "inscription__user__document_number")
+        loads: dict[str, dict[int, int]] = defaultdict(dict)
+        for level, holder, count in (
+            active_folders(test)
+            .filter(level__in=list(missing[role]), **{f"{name}__in": users})
+            .order_by()
+            .values_list("level", name)
+            .annotate(n=Count("pk"))
+            .values_list("level", name, "n")
         ):
-            by_level[level].append((pk, document))
-        for level, missing in by_level.items():
-            loads = dict(
-                active_folders(test)
-                .filter(level=level, **{f"{field}__in": users})
-                .order_by()
-                .values_list(field)
-                .annotate(n=Count("pk"))
-                .values_list(field, "n")
-            )
-            assignments, nobody = balance(missing, users, loads=loads, blocked=blocked)
-            plans.append(_Plan(role, level, assignments, nobody))
+            loads[level][holder] = count
+        for level, level_folders in missing[role].items():
+            assignments, nobody = balance(level_folders, users, loads=loads[level], blocked=blocked)
+            plans.append(_Plan(role, level, assignments, nobody, versions))
     return plans
 
 
+# Folders written per transaction by an automatic distribution (all their roles at once).
+CHUNK = 10_000
+
+
+def _by_folder(plans: list[_Plan]) -> dict[int, dict[str, int]]:
+    """The planned user of each role, per folder (a folder is written once, all roles)."""
+    wanted: defaultdict[int, dict[str, int]] = defaultdict(dict)
+    for plan in plans:
+        role = plan.role
+        for user_id, ids in plan.assignments.items():
+            for pk in ids:
+                wanted[pk][role] = user_id
+    return wanted
+
+
+def _column(model: type[Model], name: str) -> str:
+    """The quoted database column of ``model.name``."""
+    column = getattr(model._meta.get_field(name), "column", None)
+    if not isinstance(column, str):
+        raise LookupError(f"{model.__name__}.{name} has no column")
+    return connection.ops.quote_name(column)
+
+
+def _pg_array(values: Iterable[int | None], kind: str = "bigint") -> tuple[str, str]:
+    """SQL and parameter for a PostgreSQL array of integers (``None`` = NULL).
+
+    Sent as one comma-separated text, not a list: Django's client-side binding would quote
+    a list element by element in Python, which costs more than the whole UPDATE.
+    """
+    text = ",".join(["" if value is None else str(value) for value in values])
+    return f"string_to_array(%s, ',', '')::{kind}[]", text
+
+
+def _cas_postgresql(
+    chunk: dict[int, dict[str, int]], versions: Mapping[int, int], now: Any
+) -> set[int]:
+    """One UPDATE … FROM unnest(…) for the chunk; returns the folders whose version matched."""
+    table = connection.ops.quote_name(Folder._meta.db_table)
+    columns = {role: _column(Folder, name) for role, name in FOLDER_ROLE_FIELDS.items()}
+    ids = list(chunk)
+    arrays = [_pg_array(ids), _pg_array((versions[pk] for pk in ids), "integer")]
+    arrays += [_pg_array(chunk[pk].get(role) for pk in ids) for role in columns]
+    sets = ", ".join(f"{column} = COALESCE(v.{column}, f.{column})" for column in columns.values())
+    names = ", ".join(columns.values())
+    # Table and column names come from the models; every value is a parameter.
+    sql = (
+        f"UPDATE {table} AS f SET {sets}, version = f.version + 1, "  # noqa: S608
+        "state = CASE WHEN f.state = %s THEN %s ELSE f.state END, updated_at = %s "
+        f"FROM unnest({', '.join(sql for sql, _text in arrays)}) AS v(id, version, {names}) "
+        "WHERE f.id = v.id AND f.version = v.version RETURNING f.id"
+    )
+    params = [FolderState.UNASSIGNED, FolderState.ASSIGNED, now, *(text for _sql, text in arrays)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _write_chunk(
+    *, test: Test, chunk: dict[int, dict[str, int]], versions: Mapping[int, int], by: Any, now: Any
+) -> dict[str, dict[int, list[int]]]:
+    """Write one chunk's planned holders; returns what was written, per role and user.
+
+    Lost updates: each folder is written only if its ``version`` is still the one read when
+    planning (compare-and-set), and the write bumps it, so a form opened before gets "Otra
+    persona modificó esta carpeta". A folder changed since planning (by hand, or scored) is
+    re-read under a row lock and only the roles still empty are given, as planned, under
+    the version just read.
+    """
+    done: set[int] = set()
+    if connection.vendor == "postgresql":
+        done = _cas_postgresql(chunk, versions, now)
+    changed = [pk for pk in chunk if pk not in done]
+    written: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+    if changed:
+        for role, user_id, pk in _write_changed(chunk, changed, now):
+            written[role][user_id].append(pk)
+    for pk in done:
+        for role, user_id in chunk[pk].items():
+            written[role][user_id].append(pk)
+    for role, by_user in written.items():
+        for ids in by_user.values():
+            ids.sort()
+        _write_history(role=role, by_user=by_user, by=by, now=now)
+        audit_record(
+            action="evaluation.folder.assigned",
+            actor=by,
+            obj=test,
+            after={
+                "role": role,
+                "source": "automatica",
+                "assignments": [
+                    {"user": user_id, "folders": ids} for user_id, ids in sorted(by_user.items())
+                ],
+            },
+        )
+    return written
+
+
+def _write_changed(
+    chunk: dict[int, dict[str, int]], changed: list[int], now: Any
+) -> list[tuple[str, int, int]]:
+    """Write, under row locks, the folders whose version is not the planned one (or all of
+    them off PostgreSQL): only the roles still empty. Returns (role, user, folder) written."""
+    names = [f"{name}_id" for name in FOLDER_ROLE_FIELDS.values()]
+    columns = [_column(Folder, name) for name in FOLDER_ROLE_FIELDS.values()]
+    table = connection.ops.quote_name(Folder._meta.db_table)
+    sets = ", ".join(f"{column} = %s" for column in columns)
+    sql = (
+        f"UPDATE {table} SET {sets}, state = %s, version = version + 1, updated_at = %s "  # noqa: S608
+        "WHERE id = %s AND version = %s"
+    )
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    written: list[tuple[str, int, int]] = []
+    for start in range(0, len(changed), BATCH):
+        part = changed[start : start + BATCH]
+        params = []
+        for pk, version, state, *holders in (
+            Folder.objects.select_for_update()
+            .filter(pk__in=part)
+            .order_by("pk")
+            .values_list("pk", "version", "state", *names)
+        ):
+            current = dict(zip(FOLDER_ROLE_FIELDS, holders, strict=True))
+            users = {role: user for role, user in chunk[pk].items() if current[Role(role)] is None}
+            if not users:
+                continue
+            new_state = FolderState.ASSIGNED if state == FolderState.UNASSIGNED else state
+            values = [users.get(role, holder) for role, holder in current.items()]
+            params.append([*values, new_state, stamp, pk, version])
+            written.extend((role, user, pk) for role, user in users.items())
+        if params:
+            with connection.cursor() as cursor:
+                cursor.executemany(sql, params)
+    return written
+
+
+def _write_history(*, role: str, by_user: dict[int, list[int]], by: Any, now: Any) -> None:
+    """Close any open period of these folders in ``role`` and open the new holders' ones."""
+    ids = [pk for folder_ids in by_user.values() for pk in folder_ids]
+    by_id = by.pk if getattr(by, "pk", None) else None
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(FolderAssignment._meta.db_table)
+        folder, user, role_column, started, ended, assigned_by, source = (
+            _column(FolderAssignment, name)
+            for name in (
+                "folder",
+                "user",
+                "role",
+                "started_at",
+                "ended_at",
+                "assigned_by",
+                "source",
+            )
+        )
+        array = _pg_array(())[0]
+        # The unique index of open periods finds, while inserting, any folder that still
+        # has one in this role (none, unless the data was changed by hand): those periods
+        # are closed and the rows inserted again. Cheaper than closing first by folder id.
+        insert = (
+            f"INSERT INTO {table} "  # noqa: S608
+            f"({folder}, {user}, {role_column}, {started}, {assigned_by}, {source}) "
+            "SELECT v.folder, v.person, %s, %s, %s, %s "
+            f"FROM unnest({array}, {array}) AS v(folder, person) "
+            f"ON CONFLICT ({folder}, {role_column}) WHERE {ended} IS NULL DO NOTHING "
+            f"RETURNING {folder}"
+        )
+        close = (
+            f"UPDATE {table} SET {ended} = %s "  # noqa: S608
+            f"WHERE {role_column} = %s AND {ended} IS NULL AND {folder} = ANY({array})"
+        )
+        user_of = {pk: user_id for user_id, folder_ids in by_user.items() for pk in folder_ids}
+        with connection.cursor() as cursor:
+            pending = ids
+            for _attempt in range(2):
+                texts = [_pg_array(pending)[1], _pg_array(user_of[pk] for pk in pending)[1]]
+                cursor.execute(insert, [role, now, by_id, "automatica", *texts])
+                inserted = {row[0] for row in cursor.fetchall()}
+                pending = [pk for pk in pending if pk not in inserted]
+                if not pending:
+                    break
+                cursor.execute(close, [now, role, _pg_array(pending)[1]])
+            if pending:
+                raise DomainError(_("No se pudo abrir el período de asignación de una carpeta."))
+        return
+    for start in range(0, len(ids), BATCH):
+        FolderAssignment.objects.filter(
+            folder_id__in=ids[start : start + BATCH], role=role, ended_at__isnull=True
+        ).update(ended_at=now)
+    FolderAssignment.objects.bulk_create(
+        [
+            FolderAssignment(
+                folder_id=pk,
+                role=role,
+                user_id=user_id,
+                started_at=now,
+                assigned_by_id=by_id,
+                source="automatica",
+            )
+            for user_id, folder_ids in by_user.items()
+            for pk in folder_ids
+        ],
+        batch_size=BATCH,
+    )
+
+
 def distribution_run(job_id: int) -> DistributionJob:
-    """Run a scheduled automatic distribution, committing batch by batch with progress."""
+    """Run a scheduled automatic distribution: plan in memory, write chunk by chunk.
+
+    The plan (every role and level) is made once, in memory, under the test's lock. It is
+    then written in chunks of ``CHUNK`` folders, each in one transaction that re-locks the
+    test (so it stops if the test was closed meanwhile), writes the folders' holders with
+    one compare-and-set UPDATE, the history rows in bulk, one audit event per role listing
+    every user's folders, and the job's progress. A failure keeps the chunks committed
+    before it, each whole.
+    """
     job = DistributionJob.objects.select_related("test", "created_by").get(pk=job_id)
     if job.state != JobState.PENDING:
         return job
@@ -521,32 +762,22 @@ def distribution_run(job_id: int) -> DistributionJob:
             test = _locked_distributable(job.test)
             folders_sync(test=test)
             plans = _plan(job, test)
-        total = sum(len(ids) for plan in plans for ids in plan.assignments.values())
-        DistributionJob.objects.filter(pk=job.pk).update(total=total)
+        wanted = _by_folder(plans)
+        versions: dict[int, int] = {}
+        for shared in {id(plan.versions): plan.versions for plan in plans}.values():
+            versions.update(shared)
+        DistributionJob.objects.filter(pk=job.pk).update(total=sum(map(len, wanted.values())))
+        ids = sorted(wanted)
         done = 0
-        for plan in plans:
-            for user_id, ids in plan.assignments.items():
-                for start in range(0, len(ids), BATCH):
-                    chunk = ids[start : start + BATCH]
-                    with transaction.atomic():
-                        test = _locked_distributable(job.test)
-                        # Someone may have assigned some of them by hand meanwhile.
-                        field = FOLDER_ROLE_FIELDS[Role(plan.role)]
-                        still = list(
-                            Folder.objects.filter(pk__in=chunk, **{f"{field}__isnull": True})
-                            .order_by("pk")
-                            .values_list("pk", flat=True)
-                        )
-                        _write_assignments(
-                            test=test,
-                            role=plan.role,
-                            user_id=user_id,
-                            folder_ids=still,
-                            by=job.created_by,
-                            source="automatica",
-                        )
-                    done += len(chunk)
-                    DistributionJob.objects.filter(pk=job.pk).update(done=done)
+        for start in range(0, len(ids), CHUNK):
+            chunk = {pk: wanted[pk] for pk in ids[start : start + CHUNK]}
+            with transaction.atomic():
+                test = _locked_distributable(job.test)
+                _write_chunk(
+                    test=test, chunk=chunk, versions=versions, by=job.created_by, now=timezone.now()
+                )
+                done += sum(map(len, chunk.values()))
+                DistributionJob.objects.filter(pk=job.pk).update(done=done)
         nobody = sum(len(plan.nobody) for plan in plans)
         note = (
             _("%(n)s asignaciones sin usuario posible por conflicto de interés.") % {"n": nobody}
