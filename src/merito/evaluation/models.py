@@ -675,7 +675,28 @@ class JobState(models.TextChoices):
     FAILED = "failed", _("Con error")
 
 
-class DistributionJob(models.Model):
+class BackgroundJob(models.Model):
+    """What every background job shows while it runs: state, progress, error and times."""
+
+    state = models.CharField(
+        _("estado"), max_length=10, choices=JobState.choices, default=JobState.PENDING
+    )
+    total = models.PositiveIntegerField(_("total"), default=0)
+    done = models.PositiveIntegerField(_("procesadas"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("fecha creación"), auto_now_add=True)
+    started_at = models.DateTimeField(_("fecha ejecución"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("fecha finalización"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else int(self.done * 100 / self.total)
+
+
+class DistributionJob(BackgroundJob):
     """An automatic distribution scheduled with "Programar trabajo" (seed 004 §3.2.6.2)."""
 
     test = models.ForeignKey(
@@ -693,21 +714,12 @@ class DistributionJob(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    state = models.CharField(
-        _("estado"), max_length=10, choices=JobState.choices, default=JobState.PENDING
-    )
-    total = models.PositiveIntegerField(_("total"), default=0)
-    done = models.PositiveIntegerField(_("procesadas"), default=0)
-    error = models.TextField(_("error"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("usuario"),
         on_delete=models.PROTECT,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("fecha creación"), auto_now_add=True)
-    started_at = models.DateTimeField(_("fecha ejecución"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("fecha finalización"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -716,10 +728,6 @@ class DistributionJob(models.Model):
 
     def __str__(self) -> str:
         return _("Trabajo %(n)s") % {"n": self.pk}
-
-    @property
-    def percent(self) -> int:
-        return 100 if not self.total else int(self.done * 100 / self.total)
 
 
 # --- evaluation versions and results (issue 6, item 7) ------------------------------------
@@ -799,18 +807,12 @@ class ReportFormat(models.TextChoices):
     PDF = "pdf", _("PDF")
 
 
-class ReportJob(models.Model):
+class ReportJob(BackgroundJob):
     """A large report (seed 004 §6) generated in the background; only its requester downloads it."""
 
     report = models.CharField(_("reporte"), max_length=40)
     parameters = models.JSONField(_("parámetros"), default=dict)
     format = models.CharField(_("formato"), max_length=4, choices=ReportFormat.choices)
-    state = models.CharField(
-        _("estado"), max_length=10, choices=JobState.choices, default=JobState.PENDING
-    )
-    total = models.PositiveIntegerField(_("total"), default=0)
-    done = models.PositiveIntegerField(_("procesadas"), default=0)
-    error = models.TextField(_("error"), blank=True)
     file_name = models.CharField(_("archivo"), max_length=255, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -818,9 +820,6 @@ class ReportJob(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("fecha creación"), auto_now_add=True)
-    started_at = models.DateTimeField(_("fecha ejecución"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("fecha finalización"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -829,10 +828,6 @@ class ReportJob(models.Model):
 
     def __str__(self) -> str:
         return _("Reporte %(n)s") % {"n": self.pk}
-
-    @property
-    def percent(self) -> int:
-        return 100 if not self.total else int(self.done * 100 / self.total)
 
 
 # --- review, folio by folio (issue 6, item 8; seed 004 §3.2.7.4–3.2.7.8) ------------------
