@@ -430,16 +430,7 @@ def job_list(request: HttpRequest, pk: int) -> HttpResponse:
     if request.GET.get("formato") == "csv":
         return _csv(
             f"empleos-{process.call.code}.csv",
-            [
-                _("Nº OPEC"),
-                _("Código"),
-                _("Denominación"),
-                _("Grado"),
-                _("Nivel"),
-                _("Asignación salarial"),
-                _("Vacantes"),
-                _("Vacantes ascenso"),
-            ],
+            _job_header(),
             (_job_row(p) for p in positions),
         )
     return _render(
@@ -453,6 +444,19 @@ def job_list(request: HttpRequest, pk: int) -> HttpResponse:
             "levels": JobLevel.choices,
         },
     )
+
+
+def _job_header() -> list[str]:
+    return [
+        _("Nº OPEC"),
+        _("Código"),
+        _("Denominación"),
+        _("Grado"),
+        _("Nivel"),
+        _("Asignación salarial"),
+        _("Vacantes"),
+        _("Vacantes ascenso"),
+    ]
 
 
 def _job_row(position: Position) -> list[Any]:
@@ -699,16 +703,7 @@ def test_positions(request: HttpRequest, pk: int, test_pk: int) -> HttpResponse:
     if request.GET.get("formato") == "csv":
         return _csv(
             f"empleos-prueba-{test.pk}.csv",
-            [
-                _("Nº OPEC"),
-                _("Código"),
-                _("Denominación"),
-                _("Grado"),
-                _("Nivel"),
-                _("Asignación salarial"),
-                _("Vacantes"),
-                _("Vacantes ascenso"),
-            ],
+            _job_header(),
             (_job_row(p) for p in positions),
         )
     return _render(
