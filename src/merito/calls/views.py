@@ -3,7 +3,6 @@ and, signed in, the points preview of one's own profile under a call's rubric.""
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -18,7 +17,7 @@ from merito.calls import selectors
 from merito.calls.forms import CallFilterForm, PositionFilterForm
 from merito.calls.models import Call, CallDocument
 from merito.calls.rubric import rubric_explanation
-from merito.exports import spreadsheet_cell
+from merito.exports import csv_response
 from merito.profiles.evidence import MAPPERS as PREVIEW_RUBRICS
 from merito.profiles.evidence import profile_evidence
 from merito.rubrics import EvidenceError, RubricError, load_rubric, score
@@ -83,32 +82,17 @@ def positions_csv(request: HttpRequest, code: str) -> HttpResponse:
     form = PositionFilterForm(request.GET or None, labels=labels)
     if form.is_bound:
         form.is_valid()
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="vacantes-{call.code}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            _("Código"),
-            _("Denominación"),
-            _("Región"),
-            _("Grupo de competencia"),
-            _("Escala, nivel o grado"),
-            _("Vacantes"),
-        ]
-    )
-    for position in selectors.position_list(call=call, filters=form.to_filters()).iterator():
-        writer.writerow(
-            [
-                spreadsheet_cell(position.code),
-                spreadsheet_cell(position.name),
-                spreadsheet_cell(position.region),
-                spreadsheet_cell(position.group),
-                spreadsheet_cell(position.level),
-                position.vacancies,
-            ]
-        )
-    return response
+    header = [
+        _("Código"),
+        _("Denominación"),
+        _("Región"),
+        _("Grupo de competencia"),
+        _("Escala, nivel o grado"),
+        _("Vacantes"),
+    ]
+    positions = selectors.position_list(call=call, filters=form.to_filters()).iterator()
+    rows = ([p.code, p.name, p.region, p.group, p.level, p.vacancies] for p in positions)
+    return csv_response(f"vacantes-{call.code}.csv", header, rows)
 
 
 @require_safe
@@ -186,31 +170,15 @@ def score_preview(request: HttpRequest, code: str) -> HttpResponse:
     context = _preview(request, call)
     result = context["result"]
     if result is not None and request.GET.get("formato") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="puntaje-{call.code}.csv"'
-        response.write("\ufeff")
-        writer = csv.writer(response)
-        writer.writerow(
-            [_("Rubro"), _("Criterio"), _("Suma"), _("Tope"), _("Puntos"), _("Resultado")]
-        )
-        for group in result.groups:
-            for c in group.criteria:
-                cap = "" if c.cap is None else c.cap
-                writer.writerow(
-                    [
-                        spreadsheet_cell(group.label),
-                        spreadsheet_cell(c.label),
-                        c.raw,
-                        cap,
-                        c.points,
-                        c.result,
-                    ]
-                )
-        writer.writerow(
-            [_("Total"), "", result.total_raw, result.total_cap or "", result.total, ""]
-        )
-        for bonus in result.bonuses:
-            writer.writerow([spreadsheet_cell(bonus.label), "", "", "", bonus.amount, ""])
-        writer.writerow([_("Puntaje final"), "", "", "", result.final, ""])
-        return response
+        header = [_("Rubro"), _("Criterio"), _("Suma"), _("Tope"), _("Puntos"), _("Resultado")]
+        rows: list[list[object]] = [
+            [group.label, c.label, c.raw, "" if c.cap is None else c.cap, c.points, c.result]
+            for group in result.groups
+            for c in group.criteria
+        ]
+        total_cap = result.total_cap or ""
+        rows.append([_("Total"), "", result.total_raw, total_cap, result.total, ""])
+        rows += [[bonus.label, "", "", "", bonus.amount, ""] for bonus in result.bonuses]
+        rows.append([_("Puntaje final"), "", "", "", result.final, ""])
+        return csv_response(f"puntaje-{call.code}.csv", header, rows)
     return render(request, "calls/score_preview.html", context)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from typing import cast
 
 from django.contrib import messages
@@ -20,7 +19,7 @@ from merito.cases import selectors, services
 from merito.cases.models import CaseState, Observation, UpdateCase
 from merito.documents.models import Document
 from merito.errors import DomainError
-from merito.exports import spreadsheet_cell
+from merito.exports import csv_response
 from merito.notifications.models import Notice, OutboundEmail
 from merito.notifications.services import email_resend, notices_mark_read
 from merito.peers.models import PeerMembership
@@ -168,25 +167,26 @@ def queue(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     cases = selectors.case_queue(viewer=request.user, state=state, assigned=assigned, query=query)
     if request.GET.get("formato") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="casos.csv"'
-        response.write("\ufeff")
-        writer = csv.writer(response)
-        writer.writerow(
-            [_("Caso"), _("Documento"), _("Nombre"), _("Estado"), _("Enviado"), _("Verificador")]
+        header = [
+            _("Caso"),
+            _("Documento"),
+            _("Nombre"),
+            _("Estado"),
+            _("Enviado"),
+            _("Verificador"),
+        ]
+        rows = (
+            [
+                case.number,
+                f"{case.user.document_type} {case.user.document_number}",
+                case.user.get_full_name(),
+                case.get_state_display(),
+                case.submitted_at.isoformat() if case.submitted_at else "",
+                case.verifier.get_full_name() if case.verifier else "",
+            ]
+            for case in cases.iterator()
         )
-        for case in cases.iterator():
-            writer.writerow(
-                [
-                    case.number,
-                    spreadsheet_cell(f"{case.user.document_type} {case.user.document_number}"),
-                    spreadsheet_cell(case.user.get_full_name()),
-                    case.get_state_display(),
-                    case.submitted_at.isoformat() if case.submitted_at else "",
-                    spreadsheet_cell(case.verifier.get_full_name() if case.verifier else ""),
-                ]
-            )
-        return response
+        return csv_response("casos.csv", header, rows)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("pagina"))
     return render(
         request,

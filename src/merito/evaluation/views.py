@@ -6,7 +6,6 @@ viewer's scope answers 404, so ids of other operators reveal nothing.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from typing import Any, cast
 
@@ -49,13 +48,13 @@ from merito.evaluation.models import (
     TestState,
     TestUser,
 )
+from merito.exports import csv_response
 from merito.organizations.models import Organization, Role
 
 PAGE_SIZE = 20
 LINKED_PAGE_SIZE = 10
 MANAGE = "merito.access_process_management"
 OPERATE = "merito.access_operator"
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 NOTICES_SEEN = "evaluation.notices_seen"
 
 ROLE_SLUGS = {
@@ -74,22 +73,6 @@ STATE_CODES: dict[str, str] = {
 
 
 # --- helpers -----------------------------------------------------------------------------
-
-
-def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_PREFIXES) else text
-
-
-def _csv(filename: str, header: list[str], rows: Iterable[list[Any]]) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_cell(value) for value in row])
-    return response
 
 
 def _staff(request: HttpRequest) -> None:
@@ -180,7 +163,7 @@ def process_list(request: HttpRequest) -> HttpResponse:
         user=request.user, query=query, year=year, state=state, order=order
     )
     if request.GET.get("formato") == "csv":
-        return _csv(
+        return csv_response(
             "procesos.csv",
             [
                 _("Código"),
@@ -329,7 +312,7 @@ def process_detail(request: HttpRequest, pk: int) -> HttpResponse:
     query = request.GET.get("prueba", "").strip()
     tests = selectors.test_list(user=request.user, process=process, query=query)
     if request.GET.get("formato") == "csv":
-        return _csv(
+        return csv_response(
             f"pruebas-{process.call.code}.csv",
             [_("Tipo"), _("Descripción"), _("Clasificación"), _("Institución"), _("Estado")],
             (
@@ -428,7 +411,7 @@ def job_list(request: HttpRequest, pk: int) -> HttpResponse:
     level = request.GET.get("nivel", "")
     positions = selectors.jobs_of(process, query=query, level=level)
     if request.GET.get("formato") == "csv":
-        return _csv(
+        return csv_response(
             f"empleos-{process.call.code}.csv",
             _job_header(),
             (_job_row(p) for p in positions),
@@ -701,7 +684,7 @@ def test_positions(request: HttpRequest, pk: int, test_pk: int) -> HttpResponse:
     else:
         positions = positions.exclude(pk__in=assigned_ids)
     if request.GET.get("formato") == "csv":
-        return _csv(
+        return csv_response(
             f"empleos-prueba-{test.pk}.csv",
             _job_header(),
             (_job_row(p) for p in positions),
@@ -750,7 +733,7 @@ def test_users(request: HttpRequest, pk: int, test_pk: int, role: str) -> HttpRe
             raise PermissionDenied
         return _test_users_post(request, test, test_role, role, key, selected)
     if request.GET.get("formato") == "csv":
-        return _csv(
+        return csv_response(
             f"usuarios-{role}-prueba-{test.pk}.csv",
             [_("Usuario"), _("Nombre"), _("Correo"), _("Estado"), _("Asociado el")],
             (
@@ -854,7 +837,7 @@ def operator_list(request: HttpRequest) -> HttpResponse:
     for word in query.split():
         operators = operators.filter(name__icontains=word)
     if request.GET.get("formato") == "csv":
-        return _csv(
+        return csv_response(
             "operadores.csv",
             [_("Id"), _("Nombre"), _("NIT"), _("Contacto")],
             (_operator_row(o) for o in operators),
@@ -915,7 +898,7 @@ def operator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ).order_by(*selectors.USER_ORDER.get(request.GET.get("orden", ""), ("username",)))
     if request.GET.get("formato") == "csv":
         roles = selectors.roles_by_user(operator, list(users.values_list("pk", flat=True)))
-        return _csv(
+        return csv_response(
             "usuarios-operador.csv",
             [_("Usuario"), _("Identificación"), _("Correo"), _("Nombre"), _("Roles"), _("Estado")],
             (
