@@ -68,15 +68,19 @@ def main() -> None:
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432/")
     parser.add_argument("--keep", action="store_true", help="keep the database at the end")
     parser.add_argument("--explain", type=int, default=4, help="EXPLAIN the N slowest queries")
+    parser.add_argument("--reuse", default="", help="measure a kept database by this name")
+    parser.add_argument("--only", default="", help="measure only the pages whose name has this")
     args = parser.parse_args()
 
     import psycopg
 
     server = args.server.rstrip("/")
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {DB_NAME}")
-    os.environ["DATABASE_URL"] = f"{server}/{DB_NAME}"
+    name = args.reuse or DB_NAME
+    if not args.reuse:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+            admin.execute(f"CREATE DATABASE {DB_NAME}")
+    os.environ["DATABASE_URL"] = f"{server}/{name}"
     os.environ["DEBUG"] = "0"
     os.environ.setdefault("MERITO_TESTING", "1")  # no SECRET_KEY / HTTPS redirect needed
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "merito.settings")
@@ -94,7 +98,7 @@ def main() -> None:
         step = time.perf_counter()
         call_command("migrate", verbosity=0)
         print(f"migrate: {time.perf_counter() - step:.1f} s", flush=True)
-        world = _fill(args.folders)
+        world = _world(args.folders) if args.reuse else _fill(args.folders)
         print(f"fill + ANALYZE: {time.perf_counter() - started:.1f} s", flush=True)
         results = _measure(args, world)
         _report(results)
@@ -103,7 +107,7 @@ def main() -> None:
         from django.db import connections
 
         connections.close_all()
-        if not args.keep:
+        if not args.keep and not args.reuse:
             with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
                 admin.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
         print(f"total: {time.perf_counter() - started:.1f} s", flush=True)
@@ -373,8 +377,15 @@ def _fill(n: int) -> World:
                     f"(ARRAY{u_ids!r})[1 + {mix('i.id', 37, AUDITORS)}] END",
                     "passed": f"CASE WHEN {bucket} >= 50 THEN i.id % 3 <> 0 END",
                     "audit_selected": audited,
+                    # The copies folders_sync makes of the inscription.
+                    "active": "i.state = 'active'",
+                    "opec_number": "j.opec_number",
+                    "registry_number": "i.registry_number",
+                    "document_number": "u.document_number",
                 },
                 "FROM applications_inscription i JOIN calls_position p ON p.id = i.position_id "
+                "JOIN evaluation_job j ON j.position_id = p.id "
+                "JOIN accounts_user u ON u.id = i.user_id "
                 "WHERE i.call_id = %s ORDER BY i.id",
                 (call.pk,),
             ),
@@ -438,8 +449,22 @@ def _fill(n: int) -> World:
             )
     step = time.perf_counter()
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    print(f"  ANALYZE: {time.perf_counter() - step:.1f} s", flush=True)
+        # VACUUM too, as autovacuum would after a load this size: it sets the visibility
+        # map, which lets the id-only page queries be index-only scans.
+        cursor.execute("VACUUM ANALYZE")
+    print(f"  VACUUM ANALYZE: {time.perf_counter() - step:.1f} s", flush=True)
+    return _world(n)
+
+
+def _world(n: int) -> World:
+    """The people and sample values the measured requests use (also on a --reuse'd base)."""
+    from merito.accounts.models import User
+    from merito.evaluation.models import Folder, SelectionProcess
+
+    process = SelectionProcess.objects.get(call__code="LISTBENCH-2026")
+    test = process.tests.get()
+    admin, manager = (User.objects.get(username=u) for u in ("admin000", "gerencia000"))
+    analyst, supervisor = (User.objects.get(username=u) for u in ("analista007", "supervisor003"))
 
     # An active inscription halfway through whose folder is approved (so it has versions).
     folder = (
@@ -459,7 +484,7 @@ def _fill(n: int) -> World:
         "folder": folder.pk,
         "name": "maría díaz",
     }
-    return World(process, test, admin, manager, analysts[7], supervisors[3], sample)
+    return World(process, test, admin, manager, analyst, supervisor, sample)
 
 
 # --- measuring ---------------------------------------------------------------------------
@@ -587,9 +612,17 @@ def _measure(args: Any, world: World) -> list[Result]:
     results: list[Result] = []
     print(f"\n{'página':<36} {'variante':<34} {'n':>3} {'p50':>8} {'p95':>8} {'max':>8} "
           f"{'consultas':>9} {'filas':>9}  consulta más lenta", flush=True)  # fmt: skip
+    plan = [p for p in plan if args.only.lower() in p[0].lower()]
     for page, c, url, variant, params in plan:
         if params.get("pagina") == "last":
-            params = {**params, "pagina": "last"}  # Paginator.get_page understands "last"
+            # Paginator.get_page does not understand "last" (it would give page 1): ask
+            # for the first page once, then for its paginator's last page number.
+            setup_test_environment(debug=False)
+            try:
+                first = c.get(url, {**params, "pagina": "1"})
+            finally:
+                teardown_test_environment()
+            params = {**params, "pagina": str(first.context["page"].paginator.num_pages)}
         # Instrument templates for this one request only, so response.context is kept.
         setup_test_environment(debug=False)
         try:

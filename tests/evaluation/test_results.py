@@ -153,6 +153,34 @@ def test_results_of_a_vrm_test_show_people_last_and_published(
     assert response.context["rows"][0][0].folder_id == worked[-1].pk
 
 
+def test_results_filter_and_sort_on_the_copies_each_version_keeps(
+    client, luz, worked, team, test, jobs
+):
+    for folder in worked:
+        act(folder, "score", team["ana"], passed=True)
+    version = FolderEvaluation.objects.select_related("folder__inscription__position__job").get(
+        folder=worked[-1]
+    )
+    inscription = version.folder.inscription
+    assert (version.test_id, version.level) == (test.pk, version.folder.level)
+    assert version.opec_number == inscription.position.job.opec_number
+    assert version.registry_number == inscription.registry_number
+    client.force_login(luz)
+    # "Inscripción o documento": the inscription number, or the applicant's document.
+    for value in (inscription.registry_number, inscription.user.document_number):
+        response = client.get(results_url(test), {"inscripcion": value})
+        assert [v.folder_id for v, _r in response.context["rows"]] == [worked[-1].pk]
+    assert client.get(results_url(test), {"inscripcion": "NO-EXISTE"}).context["rows"] == []
+    # By OPEC: the Técnico job (OPEC 1002) after the Profesional one (1001), and reversed.
+    rows = client.get(results_url(test), {"orden": "opec"}).context["rows"]
+    assert [v.opec_number for v, _r in rows] == [1001] * 4 + [1002] * 2
+    rows = client.get(results_url(test), {"orden": "-opec", "nivel": "Técnico"}).context["rows"]
+    assert [v.opec_number for v, _r in rows] == [1002] * 2
+    rows = client.get(results_url(test), {"orden": "inscripcion"}).context["rows"]
+    registry = [v.registry_number for v, _r in rows]
+    assert registry == sorted(registry)
+
+
 def test_results_export_to_csv_and_excel(client, luz, worked, team, test):
     act(worked[0], "score", team["ana"], passed=True)
     client.force_login(luz)

@@ -25,20 +25,27 @@ class Inscription(models.Model):
     registry_number = models.CharField(
         _("número de inscripción"), max_length=60, unique=True, blank=True
     )
+    # The three foreign keys are indexed by the composite indexes of ``Meta`` (they lead).
     call = models.ForeignKey(
-        Call, verbose_name=_("convocatoria"), on_delete=models.PROTECT, related_name="inscriptions"
+        Call,
+        verbose_name=_("convocatoria"),
+        on_delete=models.PROTECT,
+        related_name="inscriptions",
+        db_index=False,
     )
     position = models.ForeignKey(
         Position,
         verbose_name=_("empleo o plaza"),
         on_delete=models.PROTECT,
         related_name="inscriptions",
+        db_index=False,
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("aspirante"),
         on_delete=models.PROTECT,
         related_name="inscriptions",
+        db_index=False,
     )
     state = models.CharField(
         _("estado"),
@@ -62,6 +69,18 @@ class Inscription(models.Model):
                 condition=Q(state="active"),
                 name="one_active_inscription_per_call",
             )
+        ]
+        # The staff search of seed 004 §5 over 1,000,000 inscriptions: each index holds every
+        # column its counts or pages read, so PostgreSQL answers from the index alone.
+        indexes = [
+            # counts per call and per state
+            models.Index(fields=["call", "state"], name="inscription_by_call_state"),
+            # pages by number, at any depth
+            models.Index(fields=["registry_number", "id", "call"], name="inscription_by_registry"),
+            # pages by OPEC (position after position), counts per level or position
+            models.Index(fields=["position", "id", "call"], name="inscription_by_position"),
+            # the search by name or document, from the people found
+            models.Index(fields=["user", "call"], name="inscription_by_user"),
         ]
 
     def __str__(self) -> str:

@@ -14,3 +14,10 @@ class EvaluationConfig(AppConfig):
         post_save.connect(
             version_from_event, sender=FolderEvent, dispatch_uid="evaluation.folder_version"
         )
+        # A withdrawn inscription's folders leave the lists and counters (Folder.active).
+        from merito.applications.models import Inscription
+        from merito.evaluation.distribution import inscription_changed
+
+        post_save.connect(
+            inscription_changed, sender=Inscription, dispatch_uid="evaluation.folder_active"
+        )

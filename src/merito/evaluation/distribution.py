@@ -31,7 +31,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
-from django.db.models import Case, Count, Exists, F, Model, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, F, Model, OuterRef, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -53,6 +53,7 @@ from merito.evaluation.models import (
     FolderAssignment,
     FolderEvent,
     FolderState,
+    FolderTally,
     JobState,
     Test,
     TestState,
@@ -114,8 +115,41 @@ def test_inscriptions(test: Test) -> QuerySet[Inscription]:
     return inscriptions
 
 
+def new_folders(test: Test, inscriptions: QuerySet[Inscription]) -> list[Folder]:
+    """Unsaved folders of ``inscriptions`` in ``test``, with the copies lists sort on."""
+    rows = inscriptions.values_list(
+        "pk",
+        "state",
+        "position__level",
+        "registry_number",
+        "user__document_number",
+        "position__job__opec_number",
+    )
+    return [
+        Folder(
+            test=test,
+            inscription_id=pk,
+            active=state == InscriptionState.ACTIVE,
+            level=level or "",
+            registry_number=registry,
+            document_number=document,
+            opec_number=opec,
+        )
+        for pk, state, level, registry, document, opec in rows
+    ]
+
+
 def active_folders(test: Test) -> QuerySet[Folder]:
-    return Folder.objects.filter(test=test, inscription__state=InscriptionState.ACTIVE)
+    return Folder.objects.filter(test=test, active=True)
+
+
+def inscription_changed(sender: Any, instance: Inscription, **kwargs: Any) -> None:
+    """Keep ``Folder.active`` equal to its inscription being in the contest."""
+    fields = kwargs.get("update_fields")
+    if kwargs.get("created") or (fields is not None and "state" not in fields):
+        return  # a new inscription has no folders yet; the state did not change
+    active = instance.state == InscriptionState.ACTIVE
+    Folder.objects.filter(inscription_id=instance.pk).exclude(active=active).update(active=active)
 
 
 def folders_sync(*, test: Test) -> int:
@@ -125,8 +159,7 @@ def folders_sync(*, test: Test) -> int:
     # NOT EXISTS (an anti-join), not NOT IN: with 500,000 folders PostgreSQL would
     # otherwise rescan the subquery for every inscription once it outgrows work_mem.
     have = Folder.objects.filter(test=test, inscription_id=OuterRef("pk"))
-    missing = test_inscriptions(test).filter(~Exists(have)).values_list("pk", "position__level")
-    rows = [Folder(test=test, inscription_id=pk, level=level) for pk, level in missing]
+    rows = new_folders(test, test_inscriptions(test).filter(~Exists(have)))
     Folder.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
     return len(rows)
 
@@ -142,40 +175,28 @@ COUNTER_STATES = {
     "audited": FolderState.AUDITED,
 }
 COUNTERS = ("total", "undistributed", "distributed", *COUNTER_STATES)
+COUNTER_KEYS: dict[str, str] = {str(state): key for key, state in COUNTER_STATES.items()}
 
 
 def level_counters(test: Test) -> list[dict[str, Any]]:
-    """Counters per level (seed 004 §3.2.6) and a last row with the totals; two queries.
+    """Counters per level (seed 004 §3.2.6) and a last row with the totals; one query.
 
-    Every distributed folder is in exactly one state, so Distribuidas = Asignadas +
-    Devueltas + Calificadas + Aprobadas + Por auditar + Auditadas.
+    Total is the folders still in the contest (``distribution_sync`` adds those of new
+    inscriptions). Every distributed folder is in exactly one state, so Distribuidas =
+    Asignadas + Devueltas + Calificadas + Aprobadas + Por auditar + Auditadas.
     """
-    totals = dict(
-        test_inscriptions(test)
-        .order_by()
-        .values_list("position__level")
-        .annotate(n=Count("pk"))
-        .values_list("position__level", "n")
-    )
-    states = {
-        row["level"]: row
-        for row in active_folders(test)
-        .order_by()
-        .values("level")
-        .annotate(
-            distributed=Count("pk", filter=~Q(state=FolderState.UNASSIGNED)),
-            **{key: Count("pk", filter=Q(state=state)) for key, state in COUNTER_STATES.items()},
-        )
-    }
-    rows = []
-    for level in sorted(set(totals) | set(states)):
-        row = {"level": level, "total": totals.get(level, 0)}
-        found = states.get(level, {})
-        row["distributed"] = found.get("distributed", 0)
-        row["undistributed"] = row["total"] - row["distributed"]
-        for key in COUNTER_STATES:
-            row[key] = found.get(key, 0)
-        rows.append(row)
+    by_level: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
+    for level, state, n in FolderTally.objects.filter(test=test, role="", n__gt=0).values_list(
+        "level", "state", "n"
+    ):
+        row = by_level[level]
+        row["total"] += n
+        if state == FolderState.UNASSIGNED:
+            row["undistributed"] += n
+        else:
+            row["distributed"] += n
+            row[COUNTER_KEYS[state]] += n
+    rows: list[dict[str, Any]] = [{"level": level, **by_level[level]} for level in sorted(by_level)]
     overall: dict[str, Any] = {"level": None}
     for key in COUNTERS:
         overall[key] = sum(row[key] for row in rows)
@@ -184,34 +205,50 @@ def level_counters(test: Test) -> list[dict[str, Any]]:
 
 def user_counters(test: Test) -> list[dict[str, Any]]:
     """Per linked user and role: folders held, pending for that role, and finished."""
-    rows = []
+    held: dict[tuple[str, int], int] = defaultdict(int)
+    pending: dict[tuple[str, int], int] = defaultdict(int)
+    for role, user_id, state, n in FolderTally.objects.filter(
+        test=test, role__in=FOLDER_ROLES, n__gt=0
+    ).values_list("role", "user_id", "state", "n"):
+        held[role, user_id] += n
+        if state in PENDING_STATES[role]:
+            pending[role, user_id] += n
     links = test.linked_users.filter(role__in=FOLDER_ROLES).select_related("user")
-    by_role: dict[str, dict[int, dict[str, int]]] = {}
-    for role in FOLDER_ROLES:
-        field = FOLDER_ROLE_FIELDS[role]
-        by_role[role] = {
-            row[field]: row
-            for row in active_folders(test)
-            .filter(**{f"{field}__isnull": False})
-            .order_by()
-            .values(field)
-            .annotate(
-                held=Count("pk"), pending=Count("pk", filter=Q(state__in=PENDING_STATES[role]))
-            )
+    return [
+        {
+            "user": link.user,
+            "role": link.get_role_display(),
+            "held": held[link.role, link.user_id],
+            "pending": pending[link.role, link.user_id],
+            "finished": held[link.role, link.user_id] - pending[link.role, link.user_id],
         }
-    for link in links.order_by("role", "user__username"):
-        found = by_role[link.role].get(link.user_id, {})
-        held, pending = found.get("held", 0), found.get("pending", 0)
-        rows.append(
-            {
-                "user": link.user,
-                "role": link.get_role_display(),
-                "held": held,
-                "pending": pending,
-                "finished": held - pending,
-            }
-        )
-    return rows
+        for link in links.order_by("role", "user__username")
+    ]
+
+
+def tally_levels(test: Test) -> list[str]:
+    """The levels the test's folders in the contest are at (the "Nivel" filter's choices)."""
+    return list(
+        FolderTally.objects.filter(test=test, role="", n__gt=0)
+        .order_by("level")
+        .values_list("level", flat=True)
+        .distinct()
+    )
+
+
+def tally_count(
+    test: Test, *, level: str = "", state: str = "", role: str = "", user_id: int | None = None
+) -> int:
+    """Folders in the contest of ``test`` at ``level`` / in ``state`` (any when empty),
+    held in ``role`` (by ``user_id``, or by anyone) — from the tally, one small query."""
+    rows = FolderTally.objects.filter(test=test, role=role, n__gt=0)
+    if role:
+        rows = rows.filter(user_id=user_id) if user_id is not None else rows.exclude(user_id=0)
+    if level:
+        rows = rows.filter(level=level)
+    if state:
+        rows = rows.filter(state=state)
+    return int(rows.aggregate(n=Sum("n"))["n"] or 0)
 
 
 def pending_folders(user: Any, test: Test) -> int:

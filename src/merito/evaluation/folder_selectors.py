@@ -6,8 +6,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from merito.applications.models import InscriptionState
-from merito.evaluation.models import FOLDER_ROLE_FIELDS, FOLDER_ROLES, Folder, Test
+from merito.evaluation.distribution import tally_count
+from merito.evaluation.models import FOLDER_ROLE_FIELDS, FOLDER_ROLES, Folder, FolderTally, Test
 from merito.organizations.models import Role
 
 FOLDER_ORDER = {
@@ -15,12 +15,12 @@ FOLDER_ORDER = {
     "-carpeta": ("-pk",),
     "nivel": ("level", "pk"),
     "-nivel": ("-level", "-pk"),
-    "opec": ("inscription__position__job__opec_number", "pk"),
-    "-opec": ("-inscription__position__job__opec_number", "-pk"),
-    "inscripcion": ("inscription__registry_number", "pk"),
-    "-inscripcion": ("-inscription__registry_number", "-pk"),
-    "documento": ("inscription__user__document_number", "pk"),
-    "-documento": ("-inscription__user__document_number", "-pk"),
+    "opec": ("opec_number", "pk"),
+    "-opec": ("-opec_number", "-pk"),
+    "inscripcion": ("registry_number", "pk"),
+    "-inscripcion": ("-registry_number", "-pk"),
+    "documento": ("document_number", "pk"),
+    "-documento": ("-document_number", "-pk"),
     "estado": ("state", "pk"),
     "-estado": ("-state", "-pk"),
 }
@@ -35,9 +35,7 @@ _RELATED = (
 
 def folder_list(*, test: Test, filters: dict[str, Any], order: str = "") -> QuerySet[Folder]:
     """Folders of the test still in the contest, filtered as in seed 004 §3.2.6.1."""
-    folders = Folder.objects.filter(
-        test=test, inscription__state=InscriptionState.ACTIVE
-    ).select_related(*_RELATED)
+    folders = Folder.objects.filter(test=test, active=True).select_related(*_RELATED)
     if filters.get("nivel"):
         folders = folders.filter(level=filters["nivel"])
     if filters.get("estado"):
@@ -45,12 +43,12 @@ def folder_list(*, test: Test, filters: dict[str, Any], order: str = "") -> Quer
     if filters.get("codigo"):
         folders = folders.filter(inscription__position__code__iexact=filters["codigo"])
     if filters.get("opec"):
-        folders = folders.filter(inscription__position__job__opec_number=filters["opec"])
+        folders = folders.filter(opec_number=filters["opec"])
     if filters.get("documento"):
-        folders = folders.filter(inscription__user__document_number=filters["documento"])
+        folders = folders.filter(document_number=filters["documento"])
     if filters.get("inscripcion"):
         value = filters["inscripcion"]
-        condition = Q(inscription__registry_number=value)
+        condition = Q(registry_number=value)
         if value.isdigit():
             condition |= Q(inscription_id=int(value))
         folders = folders.filter(condition)
@@ -64,6 +62,45 @@ def folder_list(*, test: Test, filters: dict[str, Any], order: str = "") -> Quer
     elif role:
         folders = folders.filter(**{f"{fields[0]}__isnull": False})
     return folders.order_by(*FOLDER_ORDER.get(order, ("pk",)))
+
+
+TALLIED = frozenset({"nivel", "estado", "rol", "usuario", "por_pagina"})
+
+
+def folder_count(*, test: Test, filters: dict[str, Any], state: str = "") -> int | None:
+    """How many folders ``folder_list`` gives (in ``state``, when given), from the tally —
+    or ``None`` when a filter is not one the tally keeps (the caller counts the rows)."""
+    used = {key for key, value in filters.items() if value not in (None, "")}
+    if used - TALLIED:
+        return None
+    wanted = filters.get("estado") or ""
+    if state and wanted and state != wanted:
+        return 0
+    user = filters.get("usuario")
+    level, state = filters.get("nivel") or "", state or wanted
+    if user is not None and not filters.get("rol"):
+        # A person in any role: the tally knows each role apart, so it answers only when
+        # they hold this test's folders in one role at most (a folder they hold in two
+        # roles would count twice); otherwise the rows are counted.
+        rows = list(
+            FolderTally.objects.filter(
+                test=test, role__in=FOLDER_ROLES, user_id=user.pk, n__gt=0
+            ).values_list("role", "level", "state", "n")
+        )
+        if len({role for role, *_rest in rows}) > 1:
+            return None
+        return sum(
+            n
+            for _role, lv, st, n in rows
+            if (not level or lv == level) and (not state or st == state)
+        )
+    return tally_count(
+        test,
+        level=level,
+        state=state,
+        role=filters.get("rol") or "",
+        user_id=user.pk if user is not None else None,
+    )
 
 
 def my_folders(user: Any, *, state: str = "") -> QuerySet[Folder]:

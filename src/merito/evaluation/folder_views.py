@@ -43,6 +43,7 @@ from merito.evaluation.models import (
 from merito.evaluation.review_views import review_context
 from merito.evaluation.views import MANAGE, _process, _render, _test
 from merito.organizations.models import Role
+from merito.pagination import Keyed
 
 WORKER_PERMS = ("merito.access_analysis", "merito.access_supervision", "merito.access_audit")
 ROLE_FIELDS = {"supervisor": Role.SUPERVISOR, "analista": Role.ANALYST, "auditor": Role.AUDITOR}
@@ -78,8 +79,8 @@ def _chosen(request: HttpRequest, linked: dict[str, list[User]]) -> dict[str, Us
 
 def _filters(request: HttpRequest, test: Test, linked: dict[str, list[User]]) -> FolderFilter:
     form = FolderFilter(request.GET or None)
-    levels = distribution.active_folders(test).order_by("level").values_list("level", flat=True)
-    form.fields["nivel"].choices = [("", _("Todos")), *((lv, lv) for lv in levels.distinct())]  # type: ignore[attr-defined]
+    levels = distribution.tally_levels(test)
+    form.fields["nivel"].choices = [("", _("Todos")), *((lv, lv) for lv in levels)]  # type: ignore[attr-defined]
     form.fields["estado"].choices = [("", _("Todos")), *FolderState.choices]  # type: ignore[attr-defined]
     form.fields["rol"].choices = [("", _("Todos")), *((r.value, r.label) for r in FOLDER_ROLES)]  # type: ignore[attr-defined]
     people = {u.pk: u for users in linked.values() for u in users}
@@ -137,7 +138,14 @@ def distribution_manual(request: HttpRequest, pk: int, test_pk: int) -> HttpResp
             )
         return redirect(request.get_full_path())
     size = cleaned.get("por_pagina") or 10
-    page = Paginator(folders, size).get_page(request.GET.get("pagina"))
+    page = Keyed(
+        folders,
+        size,
+        count=lambda: folder_selectors.folder_count(test=test, filters=cleaned),
+    ).get_page(request.GET.get("pagina"))
+    unassigned = folder_selectors.folder_count(
+        test=test, filters=cleaned, state=FolderState.UNASSIGNED
+    )
     return _render(
         request,
         "evaluation/distribution_manual.html",
@@ -149,7 +157,9 @@ def distribution_manual(request: HttpRequest, pk: int, test_pk: int) -> HttpResp
             "page": page,
             "page_range": page.paginator.get_elided_page_range(page.number),
             "linked": [(slug, role.label, linked[role]) for slug, role in ROLE_FIELDS.items()],
-            "unassigned": folders.filter(state=FolderState.UNASSIGNED).count(),
+            "unassigned": unassigned
+            if unassigned is not None
+            else folders.filter(state=FolderState.UNASSIGNED).count(),
             "refusal": distribution.distribution_refusal(test),
             "mass_limit": distribution.MASS_LIMIT,
         },

@@ -493,6 +493,13 @@ class Folder(models.Model):
     state = models.CharField(
         _("estado"), max_length=12, choices=FolderState.choices, default=FolderState.UNASSIGNED
     )
+    # Copies of the inscription, so lists filter, sort and count on this table alone (one
+    # index per sort key) instead of joining 1,000,000 inscriptions: ``active`` follows the
+    # inscription's state (``inscription_changed``); the others never change once inscribed.
+    active = models.BooleanField(_("en concurso"), default=True)
+    opec_number = models.PositiveIntegerField(_("Nº OPEC"), null=True, blank=True)
+    registry_number = models.CharField(_("número de inscripción"), max_length=60, blank=True)
+    document_number = models.CharField(_("número de documento"), max_length=16, blank=True)
     supervisor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("supervisor"),
@@ -541,8 +548,24 @@ class Folder(models.Model):
                 name="evaluation_folder_distributed_has_holder",
             ),
         ]
+        # One index per way the lists of seed 004 §3.2.6.1 sort, each on the folders still in
+        # the contest; counts come from ``FolderTally``.
         indexes = [
-            models.Index(fields=["test", "level", "state"], name="evaluation_folder_counters"),
+            *(
+                models.Index(
+                    fields=["test", *key, "id"],
+                    name=f"evaluation_folder_{name}",
+                    condition=Q(active=True),
+                )
+                for name, key in (
+                    ("by_id", []),
+                    ("by_level", ["level"]),
+                    ("by_state", ["state"]),
+                    ("by_opec", ["opec_number"]),
+                    ("by_registry", ["registry_number"]),
+                    ("by_document", ["document_number"]),
+                )
+            ),
             models.Index(fields=["analyst", "state"], name="evaluation_folder_analyst"),
             models.Index(fields=["supervisor", "state"], name="evaluation_folder_supervisor"),
             models.Index(fields=["auditor", "state"], name="evaluation_folder_auditor"),
@@ -556,6 +579,36 @@ class Folder(models.Model):
 
     def holder_id(self, role: str) -> int | None:
         return getattr(self, f"{FOLDER_ROLE_FIELDS[Role(role)]}_id")
+
+
+class FolderTally(models.Model):
+    """How many folders still in the contest a test has, by level and state — in all
+    (``role`` "" and ``user_id`` 0) and per current holder of each role.
+
+    Kept by database triggers on ``evaluation_folder`` (``merito.evaluation.tally``), so
+    every write — one transition or a 500,000-folder distribution — moves it in the same
+    transaction; counters and list totals read these few rows instead of counting folders.
+    """
+
+    test = models.ForeignKey(Test, on_delete=models.CASCADE, related_name="+", db_index=False)
+    role = models.CharField(max_length=30, blank=True)
+    user_id = models.IntegerField(default=0)
+    level = models.CharField(max_length=100, blank=True)
+    state = models.CharField(max_length=12)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("conteo de carpetas")
+        verbose_name_plural = _("conteos de carpetas")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["test", "role", "user_id", "level", "state"],
+                name="evaluation_foldertally_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.test_id} {self.role} {self.user_id} {self.level} {self.state}: {self.n}"
 
 
 class FolderAssignment(models.Model):
@@ -745,6 +798,18 @@ class FolderEvaluation(models.Model):
         Folder, verbose_name=_("carpeta"), on_delete=models.CASCADE, related_name="evaluations"
     )
     number = models.PositiveIntegerField(_("versión"))
+    # Copies of the folder (``version_copies``), so "Resultados de la prueba" filters and
+    # sorts 1,000,000 versions by one index each instead of joining folders and jobs.
+    test = models.ForeignKey(
+        Test,
+        verbose_name=_("prueba"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    level = models.CharField(_("nivel"), max_length=100, blank=True)
+    opec_number = models.PositiveIntegerField(_("Nº OPEC"), null=True, blank=True)
+    registry_number = models.CharField(_("número de inscripción"), max_length=60, blank=True)
     score = models.DecimalField(
         _("calificación"), max_digits=7, decimal_places=2, null=True, blank=True
     )
@@ -792,7 +857,28 @@ class FolderEvaluation(models.Model):
                 name="evaluation_one_current_version",
             ),
         ]
-        indexes = [models.Index(fields=["folder", "is_current"], name="evaluation_version_current")]
+        indexes = [
+            models.Index(fields=["folder", "is_current"], name="evaluation_version_current"),
+            # One per sort of "Resultados de la prueba" (the id included: the page's ids
+            # are read from the index alone).
+            *(
+                models.Index(
+                    fields=["test", *key], name=f"evaluation_version_{name}", include=["id"]
+                )
+                for name, key in (
+                    ("by_folder", ["folder", "number"]),
+                    ("by_level", ["level", "folder"]),
+                    ("by_opec", ["opec_number", "folder"]),
+                    ("by_registry", ["registry_number", "number"]),
+                    ("by_score", ["score", "folder"]),
+                )
+            ),
+            models.Index(
+                fields=["test", "folder"],
+                condition=Q(published_at__isnull=False),
+                name="evaluation_version_published",
+            ),
+        ]
 
     def __str__(self) -> str:
         return _("Versión %(n)s de la carpeta %(f)s") % {"n": self.number, "f": self.folder_id}

@@ -34,7 +34,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from merito.applications.models import InscriptionState
 from merito.errors import DomainError
-from merito.evaluation import reports, results, selectors
+from merito.evaluation import distribution, reports, results, selectors
 from merito.evaluation.forms import (
     InscriptionFilter,
     ReportParametersForm,
@@ -52,6 +52,7 @@ from merito.evaluation.models import (
 )
 from merito.evaluation.views import _render
 from merito.exports import spreadsheet_cell
+from merito.pagination import Keyed
 
 PAGE_SIZE = 20
 REPORT_PAGE_SIZE = 50
@@ -122,7 +123,7 @@ def test_results(
     """ "Resultados de la prueba": every version of the test's folders, filtered and sorted."""
     test = _visible_test(request, pk, test_pk)
     form = ResultFilter(request.GET or None)
-    levels = test.folders.order_by("level").values_list("level", flat=True).distinct()  # one query
+    levels = distribution.tally_levels(test)  # one query
     form.fields["nivel"].choices = [("", _("Todos")), *((lv, lv) for lv in levels)]  # type: ignore[attr-defined]
     form.fields["estado"].choices = [("", _("Todos")), *FolderState.choices]  # type: ignore[attr-defined]
     filters = form.cleaned_data if form.is_valid() else {}
@@ -145,7 +146,7 @@ def test_results(
         )
         content = reports.render_xlsx(report, report.rows(versions.iterator(chunk_size=2000)))
         return _download(content, f"resultados-prueba-{test.pk}.xlsx", "xlsx")
-    page = _page(request, versions, PAGE_SIZE)
+    page = Keyed(versions, PAGE_SIZE).get_page(request.GET.get("pagina"))
     return _render(
         request,
         "evaluation/test_results.html",
@@ -256,17 +257,19 @@ def _confirm(request: HttpRequest, test: Test, url: str) -> HttpResponse:
 def inscription_list(request: HttpRequest) -> HttpResponse:
     """ "Inscripciones" (seed 004 §5): search with Admitido and the assignment history."""
     _viewer(request)
-    processes = list(reports.visible_processes(request.user).values_list("pk", "call__code"))
+    scope = reports.inscription_scope(request.user)
     form = InscriptionFilter(request.GET or None)
-    form.fields["proceso"].choices = [("", _("Todos")), *((str(p), c) for p, c in processes)]  # type: ignore[attr-defined]
+    form.fields["proceso"].choices = [("", _("Todos")), *((str(c.process), c.code) for c in scope)]  # type: ignore[attr-defined]
     form.fields["estado"].choices = [("", _("Todos")), *InscriptionState.choices]  # type: ignore[attr-defined]
     raw = request.GET.get("proceso", "")
-    if raw and raw not in {str(pk) for pk, _code in processes}:
+    if raw and raw not in {str(c.process) for c in scope}:
         raise Http404
     filters = form.cleaned_data if form.is_valid() else {}
     order = request.GET.get("orden", "")
-    inscriptions = reports.inscription_search(user=request.user, filters=filters, order=order)
-    page = _page(request, inscriptions, PAGE_SIZE)
+    pages = reports.inscription_pages(
+        user=request.user, filters=filters, order=order, per_page=PAGE_SIZE, scope=scope
+    )
+    page = pages.get_page(request.GET.get("pagina"))
     history = reports.assignment_history([i.pk for i in page.object_list])
     rows = [
         (inscription, reports.admitted_label(inscription), history[inscription.pk])

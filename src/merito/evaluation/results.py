@@ -24,13 +24,13 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Exists, Max, OuterRef
 from django.utils.translation import gettext as _
 
 from merito.applications.models import Inscription
 from merito.audit.services import audit_record
 from merito.errors import DomainError
-from merito.evaluation.distribution import test_inscriptions
+from merito.evaluation.distribution import new_folders, test_inscriptions
 from merito.evaluation.models import (
     FOLDER_TEST_TYPES,
     Folder,
@@ -53,6 +53,14 @@ def _next_number(folder_id: int) -> int:
     return (last or 0) + 1
 
 
+COPIED = ("test_id", "level", "opec_number", "registry_number")
+
+
+def version_copies(folder: Folder) -> dict[str, Any]:
+    """What a new version of ``folder`` copies from it (see ``FolderEvaluation``)."""
+    return {"folder_id": folder.pk, **{name: getattr(folder, name) for name in COPIED}}
+
+
 def version_from_event(sender: Any, instance: FolderEvent, created: bool, **kwargs: Any) -> None:
     """Keep the versions in step with ``folder_transition`` (runs inside its transaction)."""
     if not created:
@@ -66,7 +74,7 @@ def version_from_event(sender: Any, instance: FolderEvent, created: bool, **kwar
             is_current=False
         )
         FolderEvaluation.objects.create(
-            folder_id=folder.pk,
+            **version_copies(folder),
             number=_next_number(folder.pk),
             passed=folder.passed,
             decision=decision,
@@ -319,34 +327,33 @@ def scores_load(*, test: Test, check: ScoreCheck, sha256: str, filename: str, by
             raise DomainError(refusal)
         scores = dict(check.valid)
         ids = list(scores)
-        levels = dict(Inscription.objects.filter(pk__in=ids).values_list("pk", "position__level"))
         Folder.objects.bulk_create(
-            [Folder(test=test, inscription_id=pk, level=levels.get(pk, "")) for pk in ids],
+            new_folders(test, Inscription.objects.filter(pk__in=ids)),
             batch_size=LOOKUP_CHUNK,
             ignore_conflicts=True,
         )
-        folders = dict(
-            Folder.objects.filter(test=test, inscription_id__in=ids).values_list(
-                "inscription_id", "pk"
-            )
-        )
+        folders = {
+            folder.inscription_id: folder
+            for folder in Folder.objects.filter(test=test, inscription_id__in=ids)
+        }
+        folder_ids = [f.pk for f in folders.values()]
         last = dict(
-            FolderEvaluation.objects.filter(folder__test=test, folder_id__in=folders.values())
+            FolderEvaluation.objects.filter(test=test, folder_id__in=folder_ids)
             .values("folder_id")
             .annotate(n=Max("number"))
             .values_list("folder_id", "n")
         )
-        FolderEvaluation.objects.filter(folder_id__in=folders.values(), is_current=True).update(
+        FolderEvaluation.objects.filter(folder_id__in=folder_ids, is_current=True).update(
             is_current=False
         )
         versions = []
         for inscription_id, score in scores.items():
-            folder_id = folders[inscription_id]
+            folder = folders[inscription_id]
             passed = None if test.pass_value is None else score >= test.pass_value
             versions.append(
                 FolderEvaluation(
-                    folder_id=folder_id,
-                    number=last.get(folder_id, 0) + 1,
+                    **version_copies(folder),
+                    number=last.get(folder.pk, 0) + 1,
                     score=score,
                     passed=passed,
                     user=by,
@@ -373,12 +380,12 @@ def scores_load(*, test: Test, check: ScoreCheck, sha256: str, filename: str, by
 RESULT_ORDER = {
     "carpeta": ("folder_id", "number"),
     "-carpeta": ("-folder_id", "-number"),
-    "nivel": ("folder__level", "folder_id"),
-    "-nivel": ("-folder__level", "-folder_id"),
-    "opec": ("folder__inscription__position__job__opec_number", "folder_id"),
-    "-opec": ("-folder__inscription__position__job__opec_number", "-folder_id"),
-    "inscripcion": ("folder__inscription__registry_number", "number"),
-    "-inscripcion": ("-folder__inscription__registry_number", "-number"),
+    "nivel": ("level", "folder_id"),
+    "-nivel": ("-level", "-folder_id"),
+    "opec": ("opec_number", "folder_id"),
+    "-opec": ("-opec_number", "-folder_id"),
+    "inscripcion": ("registry_number", "number"),
+    "-inscripcion": ("-registry_number", "-number"),
     "calificacion": ("score", "folder_id"),
     "-calificacion": ("-score", "-folder_id"),
 }
@@ -386,24 +393,27 @@ RESULT_ORDER = {
 
 def result_list(*, test: Test, filters: dict[str, Any], order: str = "") -> Any:
     """The versions of the test's folders, filtered as in seed 004 §3.2.7 (one query)."""
-    versions = FolderEvaluation.objects.filter(folder__test=test).select_related(
+    versions = FolderEvaluation.objects.filter(test=test).select_related(
         "folder__inscription__position__job",
         "folder__analyst",
         "folder__supervisor",
         "folder__auditor",
     )
     if filters.get("nivel"):
-        versions = versions.filter(folder__level=filters["nivel"])
+        versions = versions.filter(level=filters["nivel"])
     if filters.get("opec"):
-        versions = versions.filter(folder__inscription__position__job__opec_number=filters["opec"])
+        versions = versions.filter(opec_number=filters["opec"])
     if filters.get("carpeta"):
         versions = versions.filter(folder_id=filters["carpeta"])
     if filters.get("inscripcion"):
+        # The inscription number or the applicant's document: find the folders first
+        # (two indexed look-ups), then their versions.
         value = filters["inscripcion"]
-        versions = versions.filter(
-            Q(folder__inscription__registry_number=value)
-            | Q(folder__inscription__user__document_number=value)
-        )
+        by_registry = Inscription.objects.filter(registry_number=value)
+        by_document = Inscription.objects.filter(user__document_number=value)
+        found = by_registry.order_by().values_list("pk")
+        found = found.union(by_document.order_by().values_list("pk"))
+        versions = versions.filter(folder__inscription_id__in=[pk for (pk,) in found])
     if filters.get("estado"):
         versions = versions.filter(folder__state=filters["estado"])
     if filters.get("aprobo") in ("si", "no"):
