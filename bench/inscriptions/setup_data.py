@@ -12,8 +12,10 @@ import django
 
 django.setup()
 
+from importlib import import_module  # noqa: E402
+
+from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -26,6 +28,8 @@ from merito.profiles.models import Education, Institution, OtherDocument, Profil
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 20000
 OUT = Path(sys.argv[2]) if len(sys.argv) > 2 else Path("sessions.txt")
 CODE = "BENCH-2026"
+# The configured engine, as a sign-in would use it: with REDIS_URL, sessions are cached too.
+SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
 
 
 def main() -> None:

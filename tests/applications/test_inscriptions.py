@@ -233,3 +233,21 @@ def test_concurrent_requests_make_one_inscription(call, applicant):
     assert len(created) == 1
     errors = [r for r in results if isinstance(r, DomainError)]
     assert all("Ya está inscrito" in e.message for e in errors)
+
+
+@pytest.mark.django_db
+def test_applying_reads_each_thing_once(
+    client, call, applicant, monkeypatch, django_assert_num_queries
+):
+    monkeypatch.setattr("merito.notifications.services._deliver_after_commit", lambda pk: None)
+    client.force_login(applicant)
+    sections = 6  # the demo profile leaves one section empty
+    # Session, user, position with call and organization, earlier inscriptions, schedule,
+    # profile, its sections, their documents; then savepoint, insert, registry number,
+    # outbox, last audit hash (after the chain's lock on PostgreSQL), audit row, release.
+    lock = 1 if connection.vendor == "postgresql" else 0
+    with django_assert_num_queries(5 + 1 + sections + 1 + 7 + lock):
+        response = client.post(
+            apply_url(call), {"request_key": str(uuid.uuid4()), "position": "P0001"}
+        )
+    assert response.status_code == 302

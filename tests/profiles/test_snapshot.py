@@ -8,7 +8,13 @@ import json
 import pytest
 
 from merito.profiles.models import Dedication, Education, Experience
-from merito.profiles.selectors import profile_snapshot
+from merito.profiles.selectors import (
+    ENTRY_MODELS,
+    entry_data,
+    entry_list,
+    profile_get,
+    profile_snapshot,
+)
 from merito.profiles.services import profile_entry_save, profile_update
 from tests.documents.conftest import pdf_upload
 
@@ -86,3 +92,15 @@ def test_a_person_without_profile_has_an_empty_snapshot(bob):
     assert snapshot["profile"] is None
     assert snapshot["education"] == []
     json.dumps(snapshot)
+
+
+def test_the_snapshot_reads_the_profile_then_only_the_sections_with_entries(
+    filled, django_assert_num_queries
+):
+    # Profile with which sections have entries, education, experience, their documents.
+    with django_assert_num_queries(4):
+        snapshot = profile_snapshot(user=filled)
+    assert snapshot["profile"] == entry_data(profile_get(user=filled))
+    for name, model in ENTRY_MODELS.items():
+        one_by_one = sorted(entry_list(user=filled, model=model), key=lambda row: row.pk)
+        assert snapshot[name] == [entry_data(row) for row in one_by_one], name

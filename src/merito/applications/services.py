@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -58,25 +59,32 @@ def inscription_submit(
     *, user: Any, position: Position, request_key: uuid.UUID, now: datetime | None = None
 ) -> tuple[Inscription, bool]:
     """Inscribe ``user``; returns the inscription and whether this call created it."""
-    existing = Inscription.objects.filter(request_key=request_key).first()
+    request_key = uuid.UUID(str(request_key))
+    call = position.call
+    # One read answers both "was this request already made?" and "is there an active one?".
+    earlier = list(
+        Inscription.objects.filter(
+            Q(request_key=request_key) | Q(user=user, call=call, state=InscriptionState.ACTIVE)
+        )
+    )
+    existing = next((i for i in earlier if i.request_key == request_key), None)
     if existing is not None:
         if existing.user_id != user.pk:
             raise DomainError(_("Esa solicitud no es suya."), code="forbidden")
         return existing, False
     now = now or timezone.now()
-    call = position.call
     refusal = window_refusal(call, now)
     if refusal:
         raise DomainError(refusal, code="closed")
-    current = active_inscription(user=user, call=call)
-    if current is not None:
+    if earlier:
+        active = earlier[0]
         raise DomainError(
             _(
                 "Ya está inscrito en esta convocatoria con el número %(number)s (%(position)s). "
                 "Para cambiar de empleo, retire esa inscripción y vuelva a inscribirse mientras "
                 "el plazo esté abierto."
             )
-            % {"number": current.registry_number, "position": current.position},
+            % {"number": active.registry_number, "position": active.position},
             code="duplicate",
         )
     snapshot, missing = profile_snapshot_and_missing(user=user)
@@ -99,6 +107,8 @@ def inscription_submit(
             )
             inscription.registry_number = f"{call.code}-{inscription.pk:07d}"
             inscription.save(update_fields=["registry_number"])
+            _tell(inscription, "applications/email/receipt", _("Inscripción %(number)s"))
+            # Last: the audit chain's lock is held from here until the commit.
             audit_record(
                 action="applications.inscription.submitted",
                 actor=user,
@@ -109,7 +119,6 @@ def inscription_submit(
                     "snapshot_sha256": inscription.snapshot_sha256,
                 },
             )
-            _tell(inscription, "applications/email/receipt", _("Inscripción %(number)s"))
     except IntegrityError:
         # A concurrent request with the same key (or for the same call) won the race.
         same = Inscription.objects.filter(request_key=request_key, user=user).first()
@@ -144,13 +153,13 @@ def inscription_withdraw(
         inscription.state = InscriptionState.WITHDRAWN
         inscription.withdrawn_at = now
         inscription.save(update_fields=["state", "withdrawn_at"])
+        _tell(inscription, "applications/email/withdrawn", _("Inscripción %(number)s retirada"))
         audit_record(
             action="applications.inscription.withdrawn",
             actor=user,
             obj=inscription,
             after={"registry_number": inscription.registry_number},
         )
-        _tell(inscription, "applications/email/withdrawn", _("Inscripción %(number)s retirada"))
     return inscription
 
 

@@ -19,7 +19,7 @@ from merito.accounts.models import User
 from merito.applications import services
 from merito.applications.models import Inscription, InscriptionState
 from merito.calls import selectors as call_selectors
-from merito.calls.models import Call
+from merito.calls.models import Call, Position
 from merito.errors import DomainError
 from merito.profiles.selectors import profile_missing
 
@@ -33,11 +33,14 @@ def _call(code: str) -> Call:
         raise Http404(_("No existe una convocatoria pública con ese código.")) from None
 
 
-def _public_call_light(code: str) -> Call:
-    call = Call.objects.public().filter(code=code).prefetch_related("stages").first()
-    if call is None:
-        raise Http404(_("No existe una convocatoria pública con ese código."))
-    return call
+def _public_position(call_code: str, code: str) -> Position | None:
+    """The position with its call and organization (for the legal time zone) in one read."""
+    position = (
+        Position.objects.filter(call__code=call_code, code=code)
+        .select_related("call__organization")
+        .first()
+    )
+    return position if position is not None and position.call.is_visible else None
 
 
 @login_required
@@ -47,13 +50,13 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     now = timezone.now()
     errors: dict[str, str] = {}
     if request.method == "POST":
-        # The POST needs only the call, its schedule and the chosen position.
-        call = _public_call_light(code)
+        # The POST needs only the chosen position, its call and the call's schedule; an
+        # unknown call answers 404 below, an unknown position the form with its error.
         try:
             key = uuid.UUID(request.POST.get("request_key", ""))
         except ValueError:
             raise Http404 from None
-        position = call.positions.filter(code=request.POST.get("position", "")).first()
+        position = _public_position(code, request.POST.get("position", ""))
         if position is None:
             errors["position"] = _("Empleo o plaza: elija uno de la lista.")
         else:

@@ -17,6 +17,7 @@ from merito.audit.models import AuditEvent
 
 # Any constant works; it names the one PostgreSQL advisory lock that serialises appends.
 _CHAIN_LOCK_KEY = 7_202_611
+_LAST_HASH_SQL = f"SELECT entry_hash FROM {AuditEvent._meta.db_table} ORDER BY id DESC LIMIT 1"  # noqa: S608
 
 
 def _jsonable(data: Any) -> Any:
@@ -48,12 +49,16 @@ def audit_record(
         object_label = object_label or str(obj)[:255]
     actor_id = actor.pk if actor is not None and getattr(actor, "pk", None) else None
     actor_label = str(actor)[:255] if actor_id else ""
-    with transaction.atomic():
+    before, after = _jsonable(before), _jsonable(after)
+    # No savepoint: a failure here must roll back the caller's whole transaction anyway.
+    # The lock is held until that commit and serialises every writer, so little happens
+    # after it: the JSON is ready beforehand and the last hash is read with plain SQL.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
-        last = AuditEvent.objects.order_by("-id").values_list("entry_hash", flat=True).first()
-        previous = last or GENESIS_HASH
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+        cursor.execute(_LAST_HASH_SQL)
+        last = cursor.fetchone()
+        previous = last[0] if last else GENESIS_HASH
         created_at = datetime.now(UTC)
         fields = row_fields(
             created_at=created_at,
@@ -63,8 +68,8 @@ def audit_record(
             object_type=object_type,
             object_id=str(object_id),
             object_label=object_label[:255],
-            before=_jsonable(before),
-            after=_jsonable(after),
+            before=before,
+            after=after,
             request_id=context.request_id.get(),
         )
         return AuditEvent.objects.create(
