@@ -157,6 +157,15 @@ def _insert_select(
         return cursor.rowcount
 
 
+# What a version copies from its folder (merito.evaluation.results.version_copies).
+COPIES = {
+    "test": "f.test_id",
+    "level": "f.level",
+    "opec_number": "f.opec_number",
+    "registry_number": "f.registry_number",
+}
+
+
 @dataclass
 class World:
     process: Any
@@ -399,6 +408,7 @@ def _fill(n: int) -> World:
                 template,
                 {
                     "folder": "f.id",
+                    **COPIES,
                     "number": "1",
                     "score": "((f.id * 7) % 10001) / 100.0",
                     "passed": "((f.id * 7) % 10001) >= 6000",
@@ -416,6 +426,7 @@ def _fill(n: int) -> World:
                 template,
                 {
                     "folder": "f.id",
+                    **COPIES,
                     "number": "CASE WHEN f.id % 5 = 0 THEN 2 ELSE 1 END",
                     "score": "((f.id * 13) % 10001) / 100.0",
                     "passed": "((f.id * 13) % 10001) >= 6000",

@@ -24,18 +24,14 @@ FOLDER_ORDER = {
     "estado": ("state", "pk"),
     "-estado": ("-state", "-pk"),
 }
-_RELATED = (
-    "inscription__user",
-    "inscription__position__job",
-    "supervisor",
-    "analyst",
-    "auditor",
-)
+HOLDERS = ("supervisor", "analyst", "auditor")
+_RELATED = ("inscription__user", "inscription__position__job", *HOLDERS)
 
 
 def folder_list(*, test: Test, filters: dict[str, Any], order: str = "") -> QuerySet[Folder]:
     """Folders of the test still in the contest, filtered as in seed 004 §3.2.6.1."""
-    folders = Folder.objects.filter(test=test, active=True).select_related(*_RELATED)
+    # The page shows the folder's own copies of the inscription: only the holders are joined.
+    folders = Folder.objects.filter(test=test, active=True).select_related(*HOLDERS)
     if filters.get("nivel"):
         folders = folders.filter(level=filters["nivel"])
     if filters.get("estado"):

@@ -274,7 +274,9 @@ def my_folder_list(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("estado", "")
     state = state if state in FolderState.values else ""
     folders = folder_selectors.my_folders(request.user, state=state)
-    page = Paginator(folders, 20).get_page(request.GET.get("pagina"))
+    # Exact count (a worker's folders are thousands, not millions); pages read by id, so
+    # the last one does not join every folder before it.
+    page = Keyed(folders, 20, cap=None).get_page(request.GET.get("pagina"))
     return _render(
         request,
         "evaluation/my_folders.html",

@@ -210,8 +210,12 @@ def inscription_pages(
     """``inscription_search`` page by page, as cheap at page 5,000 as at page 1 (``Keyed``)."""
     scope = inscription_scope(user) if scope is None else scope
     inscriptions = inscription_search(user=user, filters=filters, order=order, scope=scope)
-    count = inscriptions.count
-    if filters.get("admitido") == "pendiente":
+    count: Callable[[], int | None] | None = inscriptions.count
+    if filters.get("nombre"):
+        # Every trigram match is rechecked against its user's row: counted up to the cap
+        # (the page then says "más de 10.000"), not through all of them.
+        count = None
+    elif filters.get("admitido") == "pendiente":
         every = inscription_search(user=user, filters={**filters, "admitido": ""}, scope=scope)
         count = partial(_unverified_count, every)
     pages = inscriptions
