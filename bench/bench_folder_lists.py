@@ -511,6 +511,8 @@ class Result:
     slowest_ms: float
     slowest_sql: str
     all_sql: list[tuple[float, str]] = field(default_factory=list)
+    more: bool = False
+    """The list counted only up to a cap: it has more than ``rows`` rows."""
 
     def pct(self, q: float) -> float:
         data = sorted(self.times)
@@ -647,7 +649,9 @@ def _measure(args: Any, world: World) -> list[Result]:
             )
         queries = [(float(q["time"]) * 1000, q["sql"]) for q in captured.captured_queries]
         ctx = response.context
-        rows = ctx["page"].paginator.count if ctx and "page" in ctx else -1
+        paginator = ctx["page"].paginator if ctx and "page" in ctx else None
+        rows = getattr(paginator, "floor", paginator.count) if paginator else -1
+        more = bool(getattr(paginator, "at_least", False))
         # The warm-up: time it to choose how many timed requests this variant gets.
         started = time.perf_counter()
         c.get(url, params)
@@ -660,7 +664,7 @@ def _measure(args: Any, world: World) -> list[Result]:
             c.get(url, params)
             times.append((time.perf_counter() - started) * 1000)
         slow_ms, slow_sql = max(queries) if queries else (0.0, "")
-        result = Result(page, variant, times, len(queries), rows, slow_ms, slow_sql, queries)
+        result = Result(page, variant, times, len(queries), rows, slow_ms, slow_sql, queries, more)
         results.append(result)
         print(
             f"{page:<36} {variant:<34} {repeat:>3} {result.pct(50):>8.1f} {result.pct(95):>8.1f} "
@@ -680,7 +684,7 @@ def _report(results: list[Result]) -> None:
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|---|")
     for r in results:
         ok = "yes" if r.pct(95) < 200 else "**no**"
-        matched = f"{r.rows:,}" if r.rows >= 0 else "—"
+        matched = (f"> {r.rows:,}" if r.more else f"{r.rows:,}") if r.rows >= 0 else "—"
         print(
             f"| {r.page} | {r.variant} | {matched} | {len(r.times)} | {r.pct(50):.0f} | "
             f"{r.pct(95):.0f} | "

@@ -17,8 +17,10 @@ FOLDER_ORDER = {
     "-nivel": ("-level", "-pk"),
     "opec": ("opec_number", "pk"),
     "-opec": ("-opec_number", "-pk"),
-    "inscripcion": ("registry_number", "pk"),
-    "-inscripcion": ("-registry_number", "-pk"),
+    # Inscription numbers are "<call>-<inscription id>": one call per test, so their order
+    # is the inscriptions' (served by the one-folder-per-inscription constraint).
+    "inscripcion": ("inscription_id",),
+    "-inscripcion": ("-inscription_id",),
     "documento": ("document_number", "pk"),
     "-documento": ("-document_number", "-pk"),
     "estado": ("state", "pk"),
@@ -44,7 +46,7 @@ def folder_list(*, test: Test, filters: dict[str, Any], order: str = "") -> Quer
         folders = folders.filter(document_number=filters["documento"])
     if filters.get("inscripcion"):
         value = filters["inscripcion"]
-        condition = Q(registry_number=value)
+        condition = Q(inscription__registry_number=value)
         if value.isdigit():
             condition |= Q(inscription_id=int(value))
         folders = folders.filter(condition)

@@ -549,7 +549,9 @@ class Folder(models.Model):
             ),
         ]
         # One index per way the lists of seed 004 §3.2.6.1 sort, each on the folders still in
-        # the contest; counts come from ``FolderTally``.
+        # the contest (every index is paid by every distribution UPDATE, so no more than
+        # these); counts come from ``FolderTally``. By inscription number = by inscription
+        # (numbers are the call's code and the inscription's id): the unique constraint.
         indexes = [
             *(
                 models.Index(
@@ -562,7 +564,6 @@ class Folder(models.Model):
                     ("by_level", ["level"]),
                     ("by_state", ["state"]),
                     ("by_opec", ["opec_number"]),
-                    ("by_registry", ["registry_number"]),
                     ("by_document", ["document_number"]),
                 )
             ),

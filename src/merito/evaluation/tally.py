@@ -57,12 +57,18 @@ COLUMNS = "test_id, level, state, supervisor_id, analyst_id, auditor_id"
 
 def _postgresql_function() -> str:
     def delta(sources: Iterable[tuple[str, int]]) -> str:
+        # The statement's rows are summed once per distinct folder key (a handful of groups
+        # for thousands of folders) before being spread over the tally's keys.
         rows = " UNION ALL ".join(
             f"SELECT {COLUMNS}, {sign} AS d FROM {table} WHERE active" for table, sign in sources
         )
-        return _upsert(
-            f"SELECT {KEY}, SUM(d) FROM ({_keyed(f'({rows}) AS changed')}) AS keyed "
-            f"GROUP BY {KEY} HAVING SUM(d) <> 0 ORDER BY {KEY}"
+        return (
+            "WITH changed AS MATERIALIZED ("
+            + (f"SELECT {COLUMNS}, SUM(d) AS d FROM ({rows}) AS moved GROUP BY {COLUMNS}) ")
+            + _upsert(
+                f"SELECT {KEY}, SUM(d) FROM ({_keyed('changed')}) AS keyed "
+                f"GROUP BY {KEY} HAVING SUM(d) <> 0 ORDER BY {KEY}"
+            )
         )
 
     return f"""
