@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from merito.rubrics import EvidenceError, load_rubric, score
+from merito.rubrics import EvidenceError, fast, load_rubric, parse_rubric, score
 from merito.rubrics.fast import _plan, figures_of, score_figures
 from tests.rubrics.test_properties_scoring import CONACES, CONACES_TOTAL_CAP, evidences
 
@@ -26,7 +27,9 @@ def same_outcome(rubric: Any, raw: Any) -> None:
             score_figures(rubric, raw)
         assert (caught.value.place, caught.value.message) == (error.place, error.message)
         return
-    assert score_figures(rubric, raw) == expected
+    got = score_figures(rubric, raw)
+    assert got == expected
+    assert repr(got) == repr(expected)  # the same Decimals, to the last written zero
 
 
 def test_the_conaces_rubric_is_compiled_and_others_use_score() -> None:
@@ -81,9 +84,77 @@ BASE = {
         lambda d: d.update(facts={"x": 1}),
         lambda d: d.pop("as_of"),
         lambda d: d.update(items={}),
+        lambda d: [item.pop("id") for item in d["items"]],  # ids #1, #2…
+        lambda d: d["items"].append({"id": "#1", "kind": "sociedad"}) or d["items"][0].pop("id"),
+        lambda d: (
+            d["items"].append({"id": 7, "kind": "sociedad"})
+            or d["items"].append({"id": "7", "kind": "sociedad"})
+        ),  # the same id, 7 and "7"
+        lambda d: d["items"][0].update(id=None),
+        lambda d: d["items"][0].update(id=""),
+        lambda d: d["items"][0].update(id=True),
+        lambda d: d["items"][1].update(dedication=None, level=None),  # None: not given
+        lambda d: d["items"][1].update(learning_outcomes=1),  # 1 is not true
+        lambda d: d["items"][1].update(end="2021-02-29"),  # not a day
+        lambda d: d["items"][1].update(start="2000-1-1"),
+        lambda d: d["items"][1].update(start=20000101),
+        lambda d: d["items"][0].update(date="2021-02-30"),
+        lambda d: d["items"].append("sociedad"),
+        lambda d: d["items"].append({"id": "s", "kind": "sociedad", "start": "2020-01-01"}),
+        lambda d: d.update(as_of="2021-02-30"),
     ],
 )
 def test_unusual_evidence_gives_the_same_result_or_error(change: Any) -> None:
     raw = copy.deepcopy(BASE)
     change(raw)
     same_outcome(CONACES, raw)
+
+
+def test_a_date_is_remembered_but_a_bad_date_never_is() -> None:
+    """Parsed dates are cached by their text; a text that is not a day always gets the
+    error of score(), however often it comes and whatever came before."""
+    good = copy.deepcopy(BASE)
+    good["items"][0]["date"] = "2021-02-28"
+    bad = copy.deepcopy(BASE)
+    bad["items"][0]["date"] = "2021-02-30"
+    for raw in (good, bad, good, bad, bad):
+        same_outcome(CONACES, raw)
+    assert fast._DATES["2021-02-28"] == date(2021, 2, 28)
+    assert "2021-02-30" not in fast._DATES
+
+
+def test_full_date_caches_start_again_and_keep_the_figures(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(fast, "_DATES_MAX", 5)
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    from bench_scoring import SEED, Generator
+
+    for raw in Generator(SEED + 1).chunk(40, 0.2):
+        same_outcome(CONACES, raw)
+    assert len(fast._DATES) <= 5
+
+
+def test_a_rubric_first_scored_on_bad_evidence_still_scores_the_good() -> None:
+    """The run is generated at the first evidence (its kinds, most frequent first, are
+    tested first): a first document that is not even an object changes nothing."""
+    rubric = parse_rubric(copy.deepcopy(CONACES.raw))
+    same_outcome(rubric, "not evidence")
+    same_outcome(rubric, {"items": "nor this", "as_of": "2021-03-01"})
+    same_outcome(rubric, copy.deepcopy(BASE))
+
+
+def test_points_keep_the_decimals_score_writes() -> None:
+    """Sums of points are done in integers; they come back with the exponent the
+    engine's Decimal sums have (1.60 + 0.25 is 1.85, 1 + 1 is 2, none is 0)."""
+    raw = copy.deepcopy(BASE)
+    raw["items"] += [
+        {"id": "p1", "kind": "producto", "type": "tesis_doctoral", "cvlac": True},
+        {"id": "p2", "kind": "producto", "type": "capitulo", "cvlac": True},
+        {"id": "p3", "kind": "producto", "type": "otro", "cvlac": True},
+        {"id": "e1", "kind": "evaluacion_calidad", "type": "sala_conaces", "year": 2015},
+        {"id": "e2", "kind": "evaluacion_calidad", "type": "registro_calificado", "year": 2016},
+    ]
+    same_outcome(CONACES, raw)
+    groups = score_figures(CONACES, raw).groups
+    assert [str(g) for g in groups] == [str(r.result) for r in score(CONACES, raw).groups]

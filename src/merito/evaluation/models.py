@@ -591,7 +591,11 @@ class FolderTally(models.Model):
     transaction; counters and list totals read these few rows instead of counting folders.
     """
 
-    test = models.ForeignKey(Test, on_delete=models.CASCADE, related_name="+", db_index=False)
+    # No database constraint: the tally is derived data its triggers write while folders
+    # are deleted, whatever order a cleanup deletes tests in (Django still cascades).
+    test = models.ForeignKey(
+        Test, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     role = models.CharField(max_length=30, blank=True)
     user_id = models.IntegerField(default=0)
     level = models.CharField(max_length=100, blank=True)
