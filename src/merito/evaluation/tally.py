@@ -143,6 +143,11 @@ def uninstall(schema_editor: Any) -> None:
         schema_editor.execute(f"DROP FUNCTION IF EXISTS {TALLY}_apply()")
 
 
+def _scope(test_id: int | None) -> tuple[str, list[int]]:
+    """`` AND test_id = %s`` and its parameter for one test; nothing for all of them."""
+    return (" AND test_id = %s", [test_id]) if test_id is not None else ("", [])
+
+
 def _recount(where: str) -> str:
     """A fresh count (``where`` filters the folders, with at most one parameter)."""
     return (
@@ -151,21 +156,19 @@ def _recount(where: str) -> str:
     )
 
 
-def rebuild(test_id: int | None = None) -> None:
-    """Recompute the tally of one test (or all) from its folders."""
-    where, params = (" AND test_id = %s", [test_id]) if test_id is not None else ("", [])
-    delete = f"DELETE FROM {TALLY}" + (" WHERE test_id = %s" if test_id is not None else "")
-    with connection.cursor() as cursor:
-        cursor.execute(delete, params)
+def rebuild(test_id: int | None = None, *, using: Any = None) -> None:
+    """Recompute the tally of one test (or all) from its folders (on ``using``, a
+    connection; the default one when not given — a migration passes its own)."""
+    where, params = _scope(test_id)
+    with (using or connection).cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TALLY} WHERE true{where}", params)
         cursor.execute(f"INSERT INTO {TALLY} ({KEY}, n) {_recount(where)}", params)
 
 
 def drift(test_id: int | None = None) -> list[tuple[Any, ...]]:
     """Keys whose tally differs from a fresh count: ``[(key..., tally, counted)]``."""
-    where, params = (" AND test_id = %s", [test_id]) if test_id is not None else ("", [])
-    kept = f"SELECT {KEY}, n FROM {TALLY} WHERE n <> 0" + (
-        " AND test_id = %s" if test_id is not None else ""
-    )
+    where, params = _scope(test_id)
+    kept = f"SELECT {KEY}, n FROM {TALLY} WHERE n <> 0{where}"
     with connection.cursor() as cursor:
         cursor.execute(_recount(where), params)
         counted = {tuple(row[:5]): int(row[5]) for row in cursor.fetchall()}

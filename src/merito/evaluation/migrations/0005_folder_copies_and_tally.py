@@ -27,9 +27,7 @@ def install_tally(apps, schema_editor):
     from merito.evaluation import tally
 
     tally.install(schema_editor)
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {tally.TALLY}")
-        cursor.execute(f"INSERT INTO {tally.TALLY} ({tally.KEY}, n) {tally._recount('')}")
+    tally.rebuild(using=schema_editor.connection)
 
 
 def uninstall_tally(apps, schema_editor):
