@@ -40,6 +40,16 @@ def main() -> None:
     parser.add_argument("--auditors", type=int, default=0, help="auditors linked to the test")
     parser.add_argument("--levels", type=int, default=3)
     parser.add_argument("--conflicts", type=int, default=0, help="declared conflicts")
+    parser.add_argument(
+        "--no-vacuum",
+        action="store_true",
+        help="time the job right after the fill, before any VACUUM ANALYZE",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="undo the last run's distribution on this database and time it again (no fill)",
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL"):
         path = Path(tempfile.mkdtemp()) / "bench.sqlite3"
@@ -54,7 +64,12 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     filled = time.perf_counter()
-    test, staff = _fill(args)
+    test, staff = _undo() if args.reuse else _fill(args)
+    if connection.vendor == "postgresql" and not args.no_vacuum:
+        # What autovacuum does a minute after a load this size (statistics, visibility,
+        # hint bits); this machine runs PostgreSQL with autovacuum off.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
     print(f"relleno: {time.perf_counter() - filled:.1f} s ({connection.vendor})")
 
     from merito.evaluation import distribution
@@ -75,16 +90,17 @@ def main() -> None:
     elapsed = time.perf_counter() - started
     job.refresh_from_db()
     print(f"trabajo {job.pk}: {job.state}, {job.done}/{job.total} asignaciones {job.error}")
+    folders = test.folders.count()
     print(
-        f"{args.folders} carpetas, {len(staff)} usuarios: {elapsed:.2f} s "
+        f"{folders} carpetas, {len(staff)} usuarios: {elapsed:.2f} s "
         f"(plan en memoria {planning[0]:.2f} s, escritura {elapsed - planning[0]:.2f} s), "
-        f"{args.folders / elapsed:,.0f} carpetas/s, {job.total / elapsed:,.0f} asignaciones/s"
+        f"{folders / elapsed:,.0f} carpetas/s, {job.total / elapsed:,.0f} asignaciones/s"
     )
-    ok = _check(test, job)
+    ok = _check(test, job, since=job.created_at)
     sys.exit(0 if ok and job.state == "done" else 1)
 
 
-def _check(test, job) -> bool:
+def _check(test, job, since) -> bool:
     """Print the spread per role and level and check the invariants; True when all hold."""
     from django.db.models import Count, Exists, F, OuterRef, Q
 
@@ -126,7 +142,10 @@ def _check(test, job) -> bool:
         ).count()
         listed: list[int] = []
         for after in AuditEvent.objects.filter(
-            action="evaluation.folder.assigned", object_id=str(test.pk), after__role=role
+            action="evaluation.folder.assigned",
+            object_id=str(test.pk),
+            after__role=role,
+            created_at__gte=since,
         ).values_list("after", flat=True):
             for entry in after.get("assignments", [after]):
                 listed.extend(entry["folders"])
@@ -151,6 +170,23 @@ def _check(test, job) -> bool:
     declared = ConflictOfInterest.objects.count()
     print(f"  conflictos de interés declarados: {declared}, rotos: {broken}")
     return ok and broken == 0
+
+
+def _undo():
+    """The last bench test with its folders back to unassigned and no history."""
+    from django.db import transaction
+
+    from merito.evaluation.models import DistributionJob, Folder, FolderAssignment, Test
+
+    test = Test.objects.latest("pk")
+    with transaction.atomic():
+        FolderAssignment.objects.filter(folder__test=test).delete()
+        DistributionJob.objects.filter(test=test).delete()
+        Folder.objects.filter(test=test).update(
+            supervisor=None, analyst=None, auditor=None, state="unassigned"
+        )
+    staff = [link.user for link in test.linked_users.select_related("user").order_by("user_id")]
+    return test, staff
 
 
 def _fill(args):

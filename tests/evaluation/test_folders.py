@@ -611,3 +611,31 @@ def test_gerencia_sees_the_counters_but_does_not_distribute(client, carlos, test
     page = client.get(detail).content.decode()
     assert "Sin distribuir" in page and "Distribución manual" not in page
     assert client.get(manual_url(test)).status_code == 403
+
+
+def test_folders_per_user_paginate_filter_and_export(client, luz, test, folders, team, unal):
+    for n in range(22):
+        user = person(Role.ANALYST, unal, f"analista.p{n:02d}")
+        services.test_user_link(test=test, user=user, role=Role.ANALYST, by=luz)
+    _assign_all(luz, test, folders, team)
+    client.force_login(luz)
+    detail = reverse("evaluation:test_detail", args=[test.process_id, test.pk])
+    first = client.get(detail).content.decode()
+    # 26 users in folder roles, by role and username: ana.analista and 19 of the new
+    # analysts on the first page; 3 more, andres, aurora and sofia on the second.
+    assert "Página 1 de 2" in first and first.count("analista.p") == 19
+    second = client.get(detail + "?pagina=2").content.decode()
+    assert second.count("analista.p") == 3 and "sofia.super" in second
+    only = client.get(detail + "?rol_carpetas=supervisor").content.decode()
+    assert "sofia.super" in only and "analista.p" not in only and "Página 1 de 2" not in only
+    found = client.get(detail + "?usuario_carpetas=ana.analista").content.decode()
+    row = found[found.index('<th scope="row">ana.analista</th>') :].split("</tr>")[0]
+    assert "<td>6</td>" in row
+    none = client.get(detail + "?usuario_carpetas=nadie").content.decode()
+    assert "No hay usuarios con esos filtros." in none
+    # A role that is not a folder role is ignored, not an error.
+    assert client.get(detail + "?rol_carpetas=juridico").status_code == 200
+    export = client.get(detail + "?formato=csv&rol_carpetas=analista")
+    lines = export.content.decode("utf-8-sig").splitlines()
+    assert export["Content-Type"].startswith("text/csv") and len(lines) == 1 + 24
+    assert any(line.startswith("ana.analista,") and line.endswith(",6,6,0") for line in lines)

@@ -47,7 +47,8 @@ def test_sync_distribution_and_every_transition_keep_the_tally_exact(luz, test, 
     assert tally.drift(test.pk) == []
     assert distribution.tally_count(test, state=FolderState.RETURNED) == 1
     assert distribution.tally_count(test, state=FolderState.SCORED) == 1
-    rows = {r["user"].username: r for r in distribution.user_counters(test)}
+    counted = distribution.user_counters(test, distribution.user_links(test))
+    rows = {r["user"].username: r for r in counted}
     assert (rows["ana.analista"]["held"], rows["ana.analista"]["pending"]) == (6, 5)
     assert (rows["sofia.super"]["held"], rows["sofia.super"]["pending"]) == (6, 6)
 

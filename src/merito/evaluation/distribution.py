@@ -203,17 +203,35 @@ def level_counters(test: Test) -> list[dict[str, Any]]:
     return [*rows, overall]
 
 
-def user_counters(test: Test) -> list[dict[str, Any]]:
-    """Per linked user and role: folders held, pending for that role, and finished."""
+def user_links(test: Test, *, role: str = "", query: str = "") -> QuerySet[TestUser]:
+    """The users linked to ``test`` in a folder role (``role`` only, when given), whose
+    username or name contains ``query``, by role and username."""
+    links = test.linked_users.filter(role__in=[role] if role else FOLDER_ROLES)
+    for word in query.split():
+        links = links.filter(
+            Q(user__username__icontains=word)
+            | Q(user__given_names__icontains=word)
+            | Q(user__first_surname__icontains=word)
+            | Q(user__second_surname__icontains=word)
+        )
+    return links.select_related("user").order_by("role", "user__username", "pk")
+
+
+def user_counters(test: Test, links: Iterable[TestUser]) -> list[dict[str, Any]]:
+    """For these links of ``test``: folders held, pending for that role, and finished
+    (one query on the tally, for these users only)."""
+    links = list(links)
     held: dict[tuple[str, int], int] = defaultdict(int)
     pending: dict[tuple[str, int], int] = defaultdict(int)
     for role, user_id, state, n in FolderTally.objects.filter(
-        test=test, role__in=FOLDER_ROLES, n__gt=0
+        test=test,
+        role__in=FOLDER_ROLES,
+        user_id__in=sorted({link.user_id for link in links}),
+        n__gt=0,
     ).values_list("role", "user_id", "state", "n"):
         held[role, user_id] += n
         if state in PENDING_STATES[role]:
             pending[role, user_id] += n
-    links = test.linked_users.filter(role__in=FOLDER_ROLES).select_related("user")
     return [
         {
             "user": link.user,
@@ -222,7 +240,7 @@ def user_counters(test: Test) -> list[dict[str, Any]]:
             "pending": pending[link.role, link.user_id],
             "finished": held[link.role, link.user_id] - pending[link.role, link.user_id],
         }
-        for link in links.order_by("role", "user__username")
+        for link in links
     ]
 
 

@@ -480,8 +480,15 @@ class Folder(models.Model):
     ``version`` grows with every change and is checked in the UPDATE of each edit.
     """
 
+    # No single-column indexes on ``test`` and the holders: the unique constraint starts
+    # with the test and each holder's (holder, state) index with the holder, and every
+    # index is written again by every distribution UPDATE.
     test = models.ForeignKey(
-        Test, verbose_name=_("prueba"), on_delete=models.PROTECT, related_name="folders"
+        Test,
+        verbose_name=_("prueba"),
+        on_delete=models.PROTECT,
+        related_name="folders",
+        db_index=False,
     )
     inscription = models.ForeignKey(
         "applications.Inscription",
@@ -507,6 +514,7 @@ class Folder(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     analyst = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -515,6 +523,7 @@ class Folder(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     auditor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -523,6 +532,7 @@ class Folder(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     passed = models.BooleanField(_("aprobó"), null=True, blank=True)
     observation = models.TextField(_("observación del analista"), blank=True)
@@ -633,6 +643,8 @@ class FolderAssignment(models.Model):
     )
     started_at = models.DateTimeField(_("desde"))
     ended_at = models.DateTimeField(_("hasta"), null=True, blank=True)
+    # Not indexed: looked up only when a user is deleted, and written a million times by
+    # a large distribution.
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("asignado por"),
@@ -640,6 +652,7 @@ class FolderAssignment(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     source = models.CharField(_("distribución"), max_length=12)
 

@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -37,6 +37,7 @@ from merito.evaluation.forms import (
     TestPositionsFilter,
 )
 from merito.evaluation.models import (
+    FOLDER_ROLES,
     FOLDER_TEST_TYPES,
     TEST_ROLES,
     Job,
@@ -64,6 +65,7 @@ ROLE_SLUGS = {
     "analista-reclamacion": Role.CLAIMS_ANALYST,
 }
 SLUG_OF_ROLE = {role: slug for slug, role in ROLE_SLUGS.items()}
+FOLDER_ROLE_SLUGS = {SLUG_OF_ROLE[role] for role in FOLDER_ROLES}
 STATE_CODES: dict[str, str] = {
     CallState.OPEN.value: "A",
     CallState.CLOSED.value: "C",
@@ -614,6 +616,8 @@ def test_state(request: HttpRequest, pk: int, test_pk: int) -> HttpResponse:
 def test_detail(request: HttpRequest, pk: int, test_pk: int) -> HttpResponse:
     process = _process(request, pk)
     test = _test(request, process, test_pk)
+    if request.GET.get("formato") == "csv" and test.test_type in FOLDER_TEST_TYPES:
+        return _user_counters_csv(test, _folder_user_links(request, test)[0])
     counts = {
         role: count
         for role, count in TestUser.objects.filter(test=test)
@@ -641,13 +645,49 @@ def _distribution_context(request: HttpRequest, test: Test) -> dict[str, Any]:
     """The "Distribución de evaluaciones" section, for VRM and VA tests only."""
     if test.test_type not in FOLDER_TEST_TYPES:
         return {"has_folders": False}
+    links, filters = _folder_user_links(request, test)
+    page = Paginator(links, PAGE_SIZE).get_page(request.GET.get("pagina"))
     return {
         "has_folders": True,
         "is_admin": test.operator_id in selectors.administered_operator_ids(request.user),
         "level_counters": distribution.level_counters(test),
-        "user_counters": distribution.user_counters(test),
+        "user_page": page,
+        "user_counters": distribution.user_counters(test, page.object_list),
+        "user_filters": filters,
+        "folder_role_choices": [(SLUG_OF_ROLE[r], r.label) for r in FOLDER_ROLES],
         "refusal": distribution.distribution_refusal(test),
     }
+
+
+def _folder_user_links(
+    request: HttpRequest, test: Test
+) -> tuple[QuerySet[TestUser], dict[str, str]]:
+    """The "Carpetas por usuario" rows the filters Rol and Usuario ask for, and the filters."""
+    slug = request.GET.get("rol_carpetas", "")
+    if slug not in FOLDER_ROLE_SLUGS:
+        slug = ""
+    query = request.GET.get("usuario_carpetas", "").strip()[:100]
+    role = ROLE_SLUGS[slug] if slug else ""
+    links = distribution.user_links(test, role=role, query=query)
+    return links, {"rol_carpetas": slug, "usuario_carpetas": query}
+
+
+def _user_counters_csv(test: Test, links: Iterable[TestUser]) -> HttpResponse:
+    return csv_response(
+        f"carpetas-por-usuario-prueba-{test.pk}.csv",
+        [_("Usuario"), _("Nombre"), _("Rol"), _("Asignadas"), _("Pendientes"), _("Terminadas")],
+        (
+            [
+                row["user"].username,
+                row["user"].full_name,
+                row["role"],
+                row["held"],
+                row["pending"],
+                row["finished"],
+            ]
+            for row in distribution.user_counters(test, links)
+        ),
+    )
 
 
 @login_required
