@@ -1,9 +1,9 @@
 """Benchmark: score 1,000,000 CONACES peer evidence sets (``conaces-pares-2021``) on one core.
 
 Generates, with a fixed seed and in chunks (untimed), realistic evidence documents as plain
-dicts (decoded JSON), then times ``score_figures(rubric, dict)`` on each chunk (the bulk
-path: figures only, parsing included); on every k-th chunk also the explained
-``score(rubric, dict)``, split into ``evidence_for`` and ``score`` of an already-parsed
+dicts (decoded JSON), then times ``score_many(rubric, dicts)`` on each chunk (the bulk
+path of ``merito score --format csv``: figures only, parsing included); on every k-th
+chunk also the explained ``score(rubric, dict)``, split into ``evidence_for`` and ``score`` of an already-parsed
 ``Evidence``, and checks that both give the same figures. Target: 20,000 sets/s, one core.
 Usage: ``python bench/bench_scoring.py [--n 1000000] [--chunk 10000] [--profile]``.
 """
@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from merito.rubrics import evidence_for, load_rubric, score
-from merito.rubrics.fast import figures_of, score_figures
+from merito.rubrics.fast import figures_of, score_many
 
 SEED = 20210301
 TARGET = 20_000
@@ -348,7 +348,7 @@ def main() -> int:
         items += sum(len(raw["items"]) for raw in chunk)
 
         started = time.perf_counter()
-        figures = [score_figures(rubric, raw) for raw in chunk]
+        figures = list(score_many(rubric, chunk))
         end_to_end += time.perf_counter() - started
         eligible += sum(f.status == "elegible" for f in figures)
 
@@ -383,7 +383,7 @@ def main() -> int:
     print()
     print("| phase                               |    seconds |   sets/s | µs/set |")
     print("|-------------------------------------|-----------:|---------:|-------:|")
-    print(f"| score_figures(rubric, dict)         | {total:10.2f} | {rate:8,.0f} | "
+    print(f"| score_many(rubric, dicts)           | {total:10.2f} | {rate:8,.0f} | "
           f"{1e6 * total / sets:6.1f} |")  # fmt: skip
     if split_sets:
         for label, seconds in (
@@ -395,7 +395,7 @@ def main() -> int:
                   f"{1e6 * seconds / split_sets:6.1f} |")  # fmt: skip
         share = parse_time / (parse_time + scored_time)
         print(f"parse share of the explained score: {share:.0%} (timed on {split_sets:,} sets)")
-        print(f"figures that differ between score_figures and score: {mismatches}")
+        print(f"figures that differ between score_many and score: {mismatches}")
     ok = rate >= TARGET
     print(f"target (>= {TARGET:,} sets/s on one core):", "met" if ok else "NOT met")
     return 1 if mismatches else 0

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -133,3 +135,86 @@ def test_the_installed_console_script_scores(evidence_file) -> None:
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert "Puntaje final: 96.600" in out.stdout
+
+
+def test_score_csv_of_json_lines_gives_the_explained_figures_and_feeds_rank(
+    tmp_path, capsys
+) -> None:
+    """The bulk path: one CSV row per line (blank lines skipped), figures written as
+    the JSON result writes them, in a file ``merito rank`` reads as it is."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    from bench_scoring import SEED, Generator
+
+    from merito.rubrics import load_rubric, score
+
+    documents = Generator(SEED + 5).chunk(30, 0.2)
+    path = tmp_path / "lote.jsonl"
+    path.write_text(
+        "".join(json.dumps(d) + ("\n\n" if n == 3 else "\n") for n, d in enumerate(documents))
+    )
+    assert cli.main(["score", "conaces-pares-2021", str(path), "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    rubric = load_rubric("conaces-pares-2021")
+    assert len(rows) == 30
+    for row, document in zip(rows, documents, strict=True):
+        explained = score(rubric, document).to_dict()
+        assert row["applicant_id"] == explained["applicant_id"]
+        assert (row["total"], row["final"]) == (explained["total"], explained["final"])
+        assert row["eligible"] == ("sí" if explained["status"] == "elegible" else "no")
+        for group in explained["groups"]:
+            assert row[f"grupo.{group['id']}"] == group["result"]
+        for requirement in explained["requirements"]:
+            assert row[f"requisito.{requirement['id']}"] == requirement["status"]
+    assert any(row["eligible"] == "no" for row in rows)  # the population has withdrawals
+    table = tmp_path / "resultados.csv"
+    assert cli.main(["score", "conaces-pares-2021", str(path), "--format", "csv"]) == 0
+    table.write_text(capsys.readouterr().out)
+    ranked_path = tmp_path / "orden.csv"
+    assert cli.main(["rank", str(table), "-o", str(ranked_path)]) == 0
+    ranked = list(csv.DictReader(ranked_path.open()))
+    # Everyone is ranked by final score (the withdrawn keep a rank, never a seat).
+    finals = [Decimal(row["final"]) for row in ranked if row["rank"]]
+    assert finals == sorted(finals, reverse=True) and len(finals) == 30
+
+
+def test_score_csv_reads_a_json_list_and_stdin_lines(tmp_path, monkeypatch, capsys) -> None:
+    path = tmp_path / "lote.json"
+    other = {**EVIDENCE, "applicant_id": "otro", "tests": {"pun": 40}}
+    path.write_text(json.dumps([EVIDENCE, other]))
+    assert cli.main(["score", "minedu-ascenso-2019", str(path), "--format", "csv", *PARAMS]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [(r["applicant_id"], r["final"]) for r in rows] == [
+        ("31633516", "96.600"),
+        ("otro", "86.250"),
+    ]
+    monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(other) + "\n"))
+    argv = ["score", "minedu-ascenso-2019", "-", "--lines", "--format", "csv", *PARAMS]
+    assert cli.main(argv) == 0
+    assert capsys.readouterr().out.splitlines()[1].endswith(",86.250")
+
+
+@pytest.mark.parametrize(
+    ("lines", "message", "rows"),
+    [
+        # A line that is not JSON stops the reading of its batch: no row of it is written.
+        (['{"as_of": "2021-03-01"}', "", '{"as_of": '], "EVID, línea 3: JSON inválido en la columna 11: Expecting value.", 0),
+        # Evidence that cannot be scored: the rows of the documents before it are written.
+        (['{"as_of": "2021-03-01"}', '{"as_of": "2021-03-01", "items": [{"kind": "x"}]}'],
+         "EVID, línea 2: Evidencia items[0].kind: tipo «x» desconocido", 1),
+        (['{"as_of": "2021-03-01"}', "[]"], "EVID, línea 2: Evidencia", 1),
+    ],
+)  # fmt: skip
+def test_score_csv_names_the_line_of_a_bad_document(tmp_path, capsys, lines, message, rows) -> None:
+    path = tmp_path / "lote.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    assert cli.main(["score", "conaces-pares-2021", str(path), "--format", "csv"]) == 2
+    captured = capsys.readouterr()
+    assert message.replace("EVID", str(path)) in captured.err and "Traceback" not in captured.err
+    assert captured.out.count("\n") == 1 + rows  # the header, and the rows written
+
+
+def test_json_lines_only_with_csv(tmp_path, capsys) -> None:
+    path = tmp_path / "lote.jsonl"
+    path.write_text("{}\n")
+    assert cli.main(["score", "conaces-pares-2021", str(path)]) == 2
+    assert "JSON Lines (--lines, .jsonl) solo con --format csv." in capsys.readouterr().err

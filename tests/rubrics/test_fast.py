@@ -53,6 +53,78 @@ def test_the_benchmark_population_gives_the_same_figures() -> None:
         same_outcome(CONACES, raw)
 
 
+def _with_every_key(raw: dict[str, Any]) -> dict[str, Any]:
+    """The document with each item carrying every key its kind allows (None when absent),
+    as a program exporting a profile writes it: the compiled path reads those by subscript."""
+    full = copy.deepcopy(raw)
+    for item in full["items"]:
+        spec = CONACES.kinds[item["kind"]]
+        for name in [*spec.fields, *(("start", "end") if spec.period else ())]:
+            item.setdefault(name, None)
+    return full
+
+
+def test_items_with_every_key_give_the_same_figures() -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    from bench_scoring import SEED, Generator
+
+    generator = Generator(SEED + 3)  # a population of its own: others count cached dates
+    for raw in generator.chunk(500, 0.2):
+        same_outcome(CONACES, _with_every_key(raw))
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        # Every key, but an unknown one in place of an allowed one: the same count of keys.
+        {"id": "p", "kind": "producto", "type": "libro", "cvlac": True, "nota": "x"},
+        {"id": "p", "kind": "producto", "type": "libro", "cvlac": "sí", "title": None},
+        {"id": None, "kind": "producto", "type": "libro", "cvlac": True, "title": "T"},
+        {"id": "p", "kind": "producto", "type": "revista", "cvlac": True, "title": "T"},
+        {"id": "s", "kind": "sociedad", "name": 3},
+        {"id": "s", "kind": "sociedad", "nota": "x"},
+        {"id": "e", "kind": "evaluacion_calidad", "type": "sala_conaces", "year": 2015,
+         "institution": None},
+        {"id": "e", "kind": "evaluacion_calidad", "type": "sala_conaces", "year": None,
+         "institution": "U"},
+        {"id": "a", "kind": "proceso_acreditacion", "type": "programa_nacional",
+         "date": "2019-02-30", "institution": "U"},
+    ],
+)  # fmt: skip
+def test_items_with_as_many_keys_as_allowed_give_the_same_result_or_error(item: Any) -> None:
+    raw = copy.deepcopy(BASE)
+    raw["items"].append(item)
+    same_outcome(CONACES, raw)
+    same_outcome(CONACES, _with_every_key(raw) if "nota" not in item else raw)
+
+
+def test_score_many_gives_each_figure_in_order_and_puts_the_collector_back() -> None:
+    import gc
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    from bench_scoring import SEED, Generator
+
+    documents = Generator(SEED + 2).chunk(25, 0.2)
+    expected = [score_figures(CONACES, raw) for raw in documents]
+    assert list(fast.score_many(CONACES, documents, batch=7)) == expected
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert list(fast.score_many(CONACES, iter(documents), batch=10)) == expected
+        assert not gc.isenabled()  # left as it was found
+    finally:
+        gc.enable()
+    bad = copy.deepcopy(documents)
+    bad[12]["items"][0]["start"] = "2020-02-30"
+    got = []
+    with pytest.raises(fast.DocumentError) as caught:
+        for figures in fast.score_many(CONACES, bad, batch=5):
+            got.append(figures)
+    assert caught.value.index == 12 and got == expected[:12]
+    assert "items[0].start" in str(caught.value.error) or caught.value.error.place
+    assert gc.isenabled()
+
+
 BASE = {
     "as_of": "2021-03-01",
     "items": [
@@ -127,6 +199,8 @@ def test_full_date_caches_start_again_and_keep_the_figures(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(fast, "_DATES_MAX", 5)
+    for cache in (fast._DATES, *fast._DERIVED):  # whatever other tests left there
+        cache.clear()
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
     from bench_scoring import SEED, Generator
 

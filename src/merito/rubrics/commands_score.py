@@ -9,15 +9,20 @@ the JSON Schema that ``merito rubric schema ID`` prints (copies in ``docs/eviden
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import sys
+from array import array
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from merito.rubrics.engine import score
 from merito.rubrics.errors import PlacedError
+from merito.rubrics.fast import DocumentError, score_many
 from merito.rubrics.registry import list_rubrics, load_rubric, rubric_from_file
+from merito.rubrics.result import shown
 from merito.rubrics.rubric import Rubric
 
 EXIT_BAD_INPUT = 2
@@ -47,13 +52,22 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "score",
         help="califica la evidencia de un postulante",
         description="Califica EVIDENCE.json (un objeto, o una lista de objetos) con la rúbrica "
-        "indicada y muestra requisitos, puntos por criterio, topes, total, bonificación y final.",
+        "indicada y muestra requisitos, puntos por criterio, topes, total, bonificación y final. "
+        "Con --format csv, solo las cifras, una fila por documento, por la ruta rápida (para "
+        "una convocatoria entera); EVIDENCE.jsonl trae un documento por línea.",
     )
     scorer.add_argument(
         "rubric", metavar="RUBRIC", help="id de una rúbrica incluida o ruta a un archivo .json"
     )
-    scorer.add_argument("evidence", metavar="EVIDENCE.json", help="evidencia ('-' lee stdin)")
-    scorer.add_argument("--format", choices=("json", "text"), default="json")
+    scorer.add_argument(
+        "evidence",
+        metavar="EVIDENCE.json",
+        help="evidencia ('-' lee stdin); .jsonl o --lines: un documento JSON por línea",
+    )
+    scorer.add_argument("--format", choices=("json", "text", "csv"), default="json")
+    scorer.add_argument(
+        "--lines", action="store_true", help="EVIDENCE es JSON Lines (un documento por línea)"
+    )
     scorer.add_argument(
         "--param",
         action="append",
@@ -160,6 +174,11 @@ def run_score(args: argparse.Namespace) -> int:
     rubric = _rubric(args.rubric)
     if args.param:
         rubric = rubric.with_parameters(_parameters(args.param))
+    lines = args.lines or args.evidence.endswith(".jsonl")
+    if args.format == "csv":
+        return _score_csv(rubric, args.evidence, lines)
+    if lines:
+        raise _Fail("JSON Lines (--lines, .jsonl) solo con --format csv.")
     raw = _read_json(args.evidence)
     documents = raw if isinstance(raw, list) else [raw]
     results = []
@@ -177,4 +196,70 @@ def run_score(args: argparse.Namespace) -> int:
         print(
             json.dumps(dicts if isinstance(raw, list) else dicts[0], ensure_ascii=False, indent=2)
         )
+    return 0
+
+
+def _json_lines(handle: TextIO, where: str, numbers: array[int]) -> Iterator[Any]:
+    """The documents of a JSON Lines file, one per non-blank line; ``numbers`` gets the
+    line number of each."""
+    for number, line in enumerate(handle, start=1):
+        if not line.strip():
+            continue
+        try:
+            document = json.loads(line.rstrip("\r\n"))
+        except json.JSONDecodeError as error:
+            raise _Fail(
+                f"{where}, línea {number}: JSON inválido en la columna {error.colno}: {error.msg}."
+            ) from None
+        numbers.append(number)
+        yield document
+
+
+def _score_csv(rubric: Rubric, reference: str, lines: bool) -> int:
+    """One CSV row of figures per document (``score_many``), written as they come. A
+    document that cannot be scored stops the run (exit 2) after the rows of those before
+    it; a line that is not JSON, before any row of its batch of 10,000."""
+    where = "stdin" if reference == "-" else reference
+    numbers: array[int] = array("q")
+    handle: TextIO | None = None
+    if lines:
+        handle = sys.stdin if reference == "-" else open(reference, encoding="utf-8")  # noqa: SIM115
+        documents: Any = _json_lines(handle, where, numbers)
+    else:
+        raw = _read_json(reference)
+        documents = raw if isinstance(raw, list) else [raw]
+    requirements = [req.id for req in rubric.requirements]
+    groups = [group.id for group in rubric.groups]
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(
+        [
+            "applicant_id",
+            "status",
+            "eligible",
+            *(f"requisito.{name}" for name in requirements),
+            *(f"grupo.{name}" for name in groups),
+            "total",
+            "final",
+        ]
+    )
+    places = {level: rubric.precision.get(level) for level in ("group", "total", "final")}
+    try:
+        for figures in score_many(rubric, documents):
+            writer.writerow(
+                [
+                    figures.applicant_id,
+                    figures.status,
+                    "sí" if figures.status == "elegible" else "no",
+                    *figures.requirements,
+                    *(shown(group, places["group"]) for group in figures.groups),
+                    shown(figures.total, places["total"]),
+                    shown(figures.final, places["final"]),
+                ]
+            )
+    except DocumentError as error:
+        place = f"línea {numbers[error.index]}" if lines else f"documento [{error.index}]"
+        raise _Fail(f"{where}, {place}: {error.error}") from None
+    finally:
+        if handle is not None and handle is not sys.stdin:
+            handle.close()
     return 0

@@ -131,10 +131,7 @@ class ScoreResult:
         raise KeyError(field)
 
     def show(self, value: Decimal, level: str) -> str:
-        places = dict(self.precision).get(level)
-        if places is None:
-            return decimal_text(value)
-        return str(value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+        return shown(value, dict(self.precision).get(level))
 
     def to_dict(self) -> dict[str, Any]:
         show = self.show
@@ -293,3 +290,11 @@ class ScoreResult:
             lines.append("Lecturas de la norma que aplica esta rúbrica:")
             lines.extend(f"- {reading}" for reading in self.readings)
         return "\n".join(lines) + "\n"
+
+
+def shown(value: Decimal, places: int | None) -> str:
+    """A figure as results show it: with ``places`` decimals (half up) when the rubric's
+    ``precision`` gives them for its level, else as computed (``decimal_text``)."""
+    if places is None:
+        return decimal_text(value)
+    return str(value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
