@@ -8,7 +8,6 @@ from typing import cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,6 +21,7 @@ from merito.calls import selectors as call_selectors
 from merito.calls.models import Call, Position
 from merito.errors import DomainError
 from merito.profiles.selectors import profile_missing
+from merito.search import each_word
 
 MAX_POSITIONS = 50
 
@@ -76,14 +76,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     call = _call(code)
     query = request.GET.get("q", "").strip()
     positions = call.positions.all()
-    for word in query.split():
-        positions = positions.filter(
-            Q(code__icontains=word)
-            | Q(name__icontains=word)
-            | Q(region__icontains=word)
-            | Q(level__icontains=word)
-            | Q(group__icontains=word)
-        )
+    positions = each_word(positions, query, "code", "name", "region", "level", "group")
     shown = list(positions[: MAX_POSITIONS + 1])
     stage = services.inscription_stage(call)
     return render(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
 from merito.cases.models import CaseState, Observation, UpdateCase
@@ -17,6 +17,7 @@ from merito.profiles.models import (
     ProductKind,
     QualityProcessKind,
 )
+from merito.search import each_word
 
 
 def case_for_owner(*, user: Any, number: str) -> UpdateCase | None:
@@ -43,15 +44,16 @@ def case_queue(
         cases = cases.filter(verifier=viewer)
     elif assigned == "unassigned":
         cases = cases.filter(verifier__isnull=True)
-    for word in query.split():
-        cases = cases.filter(
-            Q(number__icontains=word)
-            | Q(user__document_number__icontains=word)
-            | Q(user__given_names__icontains=word)
-            | Q(user__first_surname__icontains=word)
-            | Q(user__second_surname__icontains=word)
-            | Q(user__email__icontains=word)
-        )
+    cases = each_word(
+        cases,
+        query,
+        "number",
+        "user__document_number",
+        "user__given_names",
+        "user__first_surname",
+        "user__second_surname",
+        "user__email",
+    )
     return cases.order_by("submitted_at", "created_at", "pk")
 
 

@@ -60,6 +60,7 @@ from merito.evaluation.models import (
     TestUser,
 )
 from merito.organizations.models import Role
+from merito.search import each_word
 
 logger = logging.getLogger(__name__)
 
@@ -207,13 +208,14 @@ def user_links(test: Test, *, role: str = "", query: str = "") -> QuerySet[TestU
     """The users linked to ``test`` in a folder role (``role`` only, when given), whose
     username or name contains ``query``, by role and username."""
     links = test.linked_users.filter(role__in=[role] if role else FOLDER_ROLES)
-    for word in query.split():
-        links = links.filter(
-            Q(user__username__icontains=word)
-            | Q(user__given_names__icontains=word)
-            | Q(user__first_surname__icontains=word)
-            | Q(user__second_surname__icontains=word)
-        )
+    links = each_word(
+        links,
+        query,
+        "user__username",
+        "user__given_names",
+        "user__first_surname",
+        "user__second_surname",
+    )
     return links.select_related("user").order_by("role", "user__username", "pk")
 
 

@@ -36,6 +36,7 @@ from merito.organizations.models import (
     RoleAssignment,
 )
 from merito.organizations.rules import role_assignments
+from merito.search import each_word
 
 
 def _with_descendants(ids: set[int]) -> set[int]:
@@ -145,12 +146,7 @@ def process_list(
             output_field=DecimalField(max_digits=7, decimal_places=2),
         )
     )
-    for word in query.split():
-        processes = processes.filter(
-            Q(call__code__icontains=word)
-            | Q(call__name__icontains=word)
-            | Q(entity__name__icontains=word)
-        )
+    processes = each_word(processes, query, "call__code", "call__name", "entity__name")
     if year.isdigit():
         processes = processes.filter(call__year=int(year))
     if state:
@@ -201,10 +197,7 @@ def jobs_of(process: SelectionProcess, *, query: str = "", level: str = "") -> Q
         .select_related("job", "job__entity")
         .order_by("code")
     )
-    for word in query.split():
-        positions = positions.filter(
-            Q(code__icontains=word) | Q(name__icontains=word) | Q(job__opec_number__icontains=word)
-        )
+    positions = each_word(positions, query, "code", "name", "job__opec_number")
     if level:
         positions = positions.filter(level__istartswith=level)
     return positions

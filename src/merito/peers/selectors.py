@@ -8,7 +8,7 @@ from typing import Any, cast
 import tablib
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,6 +24,7 @@ from merito.peers.models import (
     RecognitionRequest,
     RequestState,
 )
+from merito.search import each_word
 
 NO_CASE = "none"
 UPDATE_STATES = [(NO_CASE, gettext_lazy("Sin caso")), *CaseState.choices]
@@ -116,14 +117,9 @@ def bank_search(
         people = people.filter(update_state__isnull=True)
     elif pending == NOT_FINISHED:
         people = people.filter(update_state__in=UNFINISHED_STATES)
-    for word in query.split():
-        people = people.filter(
-            Q(document_number__icontains=word)
-            | Q(given_names__icontains=word)
-            | Q(first_surname__icontains=word)
-            | Q(second_surname__icontains=word)
-            | Q(email__icontains=word)
-        )
+    people = each_word(
+        people, query, "document_number", "given_names", "first_surname", "second_surname", "email"
+    )
     return people.order_by("first_surname", "second_surname", "given_names", "pk")
 
 
