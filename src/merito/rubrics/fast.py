@@ -112,14 +112,12 @@ def _new_date(text: object) -> date:
     return day
 
 
-def _id_of(item: dict[str, Any], value: object, items: list[Any]) -> str:
+def _id_of(item: dict[str, Any], value: object, n: int) -> str:
     """An item's id as ``parse_evidence`` reads it when it is not a text: a number as its
-    text, none as ``#`` and the item's position from 1 (looked up here, by identity, so
-    the item loop need not count)."""
+    text, none as ``#`` and the item's position from 1."""
     if value.__class__ is int:
         return str(value)
     if value is None and "id" not in item:
-        n = next(n for n, other in enumerate(items) if other is item)
         return f"#{n + 1}"
     raise _Fallback
 
@@ -156,8 +154,8 @@ def _kind(name: str, spec: KindSpec) -> _Kind:
 
 
 def _parse_lines(kind: _Kind, tag: str, listed: bool) -> tuple[list[str], str, dict[str, Any]]:
-    """Source lines (no indentation) that check one raw item ``r`` (a dict in the list
-    ``items``) of ``kind`` the way ``parse_evidence`` does and leave its id in ``i`` and the
+    """Source lines (no indentation) that check one raw item ``r`` (a dict, its position
+    ``n``) of ``kind`` the way ``parse_evidence`` does and leave its id in ``i`` and the
     parsed tuple in ``it`` (if some screen of the kind is ``listed``); anything out of the
     ordinary raises ``F`` (or a ``KeyError``, ``TypeError``…, which also fall back). Also
     returned: the indentation, relative to those lines, of the point where an item that
@@ -204,7 +202,7 @@ def _field_checks(kind: _Kind, tag: str, consts: dict[str, Any], *, full: bool) 
     lost = "" if full else "; m -= 1"
     lines = [
         f"i = {read('id')}",
-        "if i.__class__ is not str or not i: i = id_of(r, i, items)"
+        "if i.__class__ is not str or not i: i = id_of(r, i, n)"
         + ("" if full else "; m -= 'id' not in r"),
     ]
     for position, field in enumerate(kind.spec.fields.values()):
@@ -533,7 +531,7 @@ class _Plan:
             out.append(f"    P{g}_{ci} = 0")
         out += [
             "    ids = set(); add_id = ids.add",
-            "    for r in items:",
+            "    for n, r in enumerate(items):",
             "        if r.__class__ is not dict: raise F",
             "        k = r['kind']",
         ]
