@@ -187,7 +187,8 @@ def test_score_csv_reads_a_json_list_and_stdin_lines(tmp_path, monkeypatch, caps
         ("31633516", "96.600"),
         ("otro", "86.250"),
     ]
-    monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(other) + "\n"))
+    stdin = io.TextIOWrapper(io.BytesIO((json.dumps(other) + "\n").encode()), encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", stdin)
     argv = ["score", "minedu-ascenso-2019", "-", "--lines", "--format", "csv", *PARAMS]
     assert cli.main(argv) == 0
     assert capsys.readouterr().out.splitlines()[1].endswith(",86.250")
@@ -218,3 +219,49 @@ def test_json_lines_only_with_csv(tmp_path, capsys) -> None:
     path.write_text("{}\n")
     assert cli.main(["score", "conaces-pares-2021", str(path)]) == 2
     assert "JSON Lines (--lines, .jsonl) solo con --format csv." in capsys.readouterr().err
+
+
+def test_score_csv_takes_a_bom_crlf_and_a_lone_cr_inside_a_line(tmp_path, capsys) -> None:
+    path = tmp_path / "lote.jsonl"
+    first = json.dumps({**EVIDENCE, "applicant_id": "uno"})
+    second = json.dumps({**EVIDENCE, "applicant_id": "dos"}).replace(", ", ",\r ", 1)
+    path.write_bytes(b"\xef\xbb\xbf" + first.encode() + b"\r\n" + second.encode() + b"\r\n")
+    argv = ["score", "minedu-ascenso-2019", str(path), "--format", "csv", *PARAMS]
+    assert cli.main(argv) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [(r["applicant_id"], r["final"]) for r in rows] == [("uno", "96.600"), ("dos", "96.600")]
+
+
+def test_text_that_is_not_utf8_exits_2_naming_the_line(tmp_path, capsys) -> None:
+    path = tmp_path / "lote.jsonl"
+    path.write_bytes(b'{"as_of": "2021-03-01"}\n{"applicant_id": "\xe9"}\n')
+    assert cli.main(["score", "conaces-pares-2021", str(path), "--format", "csv"]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}, línea 2: el texto no está en UTF-8." in err and "Traceback" not in err
+    whole = tmp_path / "lote.json"
+    whole.write_bytes(b'{"applicant_id": "\xe9"}')
+    assert cli.main(["score", "conaces-pares-2021", str(whole)]) == 2
+    assert "el archivo no está en UTF-8" in capsys.readouterr().err
+
+
+def test_score_csv_of_one_document_reports_like_the_json_mode(tmp_path, capsys) -> None:
+    path = tmp_path / "uno.json"
+    path.write_text('{"as_of": "2021-03-01", "items": [{"kind": "x"}]}')
+    assert cli.main(["score", "conaces-pares-2021", str(path), "--format", "csv"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("merito: error: Evidencia items[0].kind: tipo «x» desconocido")
+
+
+def test_a_pending_applicant_is_eligible_in_the_csv_as_in_the_json(tmp_path, capsys) -> None:
+    pending = {
+        **EVIDENCE,
+        "facts": {k: v for k, v in EVIDENCE["facts"].items() if k != "idoneidad_etica"},
+    }
+    path = tmp_path / "uno.json"
+    path.write_text(json.dumps(pending))
+    assert cli.main(["score", "minedu-ascenso-2019", str(path), *PARAMS]) == 0
+    explained = json.loads(capsys.readouterr().out)
+    assert (explained["status"], explained["eligible"]) == ("pendiente", True)
+    assert cli.main(["score", "minedu-ascenso-2019", str(path), "--format", "csv", *PARAMS]) == 0
+    row = next(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert (row["status"], row["eligible"]) == ("pendiente", "sí")

@@ -16,7 +16,7 @@ import sys
 from array import array
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO
 
 from merito.rubrics.engine import score
 from merito.rubrics.errors import PlacedError
@@ -97,6 +97,13 @@ def _guard(run: Any) -> Any:
         except (_Fail, PlacedError) as error:
             print(f"merito: error: {error}", file=sys.stderr)
             return EXIT_BAD_INPUT
+        except UnicodeDecodeError:
+            print(
+                "merito: error: el archivo no está en UTF-8 (guárdelo como UTF-8 y vuelva a "
+                "intentarlo).",
+                file=sys.stderr,
+            )
+            return EXIT_BAD_INPUT
         except BrokenPipeError:  # e.g. `merito score … | head`: the reader left
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return 1
@@ -158,9 +165,9 @@ def _parameters(pairs: list[str]) -> dict[str, Any]:
 
 
 def _read_json(reference: str) -> Any:
-    text = sys.stdin.read() if reference == "-" else Path(reference).read_text(encoding="utf-8")
+    text = sys.stdin.read() if reference == "-" else Path(reference).read_text(encoding="utf-8-sig")
     try:
-        return json.loads(text)
+        return json.loads(text.removeprefix("\ufeff"))
     except json.JSONDecodeError as error:
         where = "stdin" if reference == "-" else reference
         raise _Fail(
@@ -199,10 +206,15 @@ def run_score(args: argparse.Namespace) -> int:
     return 0
 
 
-def _json_lines(handle: TextIO, where: str, numbers: array[int]) -> Iterator[Any]:
-    """The documents of a JSON Lines file, one per non-blank line; ``numbers`` gets the
-    line number of each."""
-    for number, line in enumerate(handle, start=1):
+def _json_lines(handle: BinaryIO, where: str, numbers: array[int]) -> Iterator[Any]:
+    """The documents of a JSON Lines file, one per non-blank line (UTF-8, a BOM allowed at
+    the start; lines end at "\\n", a "\\r" before it is dropped); ``numbers`` gets the
+    line number of each. Read as bytes, so a line that is not UTF-8 is named."""
+    for number, raw in enumerate(handle, start=1):
+        try:
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError:
+            raise _Fail(f"{where}, línea {number}: el texto no está en UTF-8.") from None
         if not line.strip():
             continue
         try:
@@ -221,9 +233,10 @@ def _score_csv(rubric: Rubric, reference: str, lines: bool) -> int:
     it; a line that is not JSON, before any row of its batch of 10,000."""
     where = "stdin" if reference == "-" else reference
     numbers: array[int] = array("q")
-    handle: TextIO | None = None
+    handle: BinaryIO | None = None
+    raw: Any = None
     if lines:
-        handle = sys.stdin if reference == "-" else open(reference, encoding="utf-8")  # noqa: SIM115
+        handle = sys.stdin.buffer if reference == "-" else open(reference, "rb")  # noqa: SIM115
         documents: Any = _json_lines(handle, where, numbers)
     else:
         raw = _read_json(reference)
@@ -249,7 +262,7 @@ def _score_csv(rubric: Rubric, reference: str, lines: bool) -> int:
                 [
                     figures.applicant_id,
                     figures.status,
-                    "sí" if figures.status == "elegible" else "no",
+                    "no" if figures.status == "retirado" else "sí",  # as the JSON's eligible
                     *figures.requirements,
                     *(shown(group, places["group"]) for group in figures.groups),
                     shown(figures.total, places["total"]),
@@ -257,9 +270,12 @@ def _score_csv(rubric: Rubric, reference: str, lines: bool) -> int:
                 ]
             )
     except DocumentError as error:
-        place = f"línea {numbers[error.index]}" if lines else f"documento [{error.index}]"
-        raise _Fail(f"{where}, {place}: {error.error}") from None
+        if lines:
+            raise _Fail(f"{where}, línea {numbers[error.index]}: {error.error}") from None
+        if isinstance(raw, list):
+            raise _Fail(f"documento [{error.index}]: {error.error}") from None
+        raise error.error from None
     finally:
-        if handle is not None and handle is not sys.stdin:
+        if handle is not None and handle is not sys.stdin.buffer:
             handle.close()
     return 0
