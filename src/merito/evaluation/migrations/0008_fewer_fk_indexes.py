@@ -4,17 +4,37 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+# (model, field) whose automatic single-column index goes.
+UNINDEXED = [
+    ("folder", "analyst"),
+    ("folder", "auditor"),
+    ("folder", "supervisor"),
+    ("folder", "test"),
+    ("folderassignment", "assigned_by"),
+]
 
-def tally_triggers(install):
-    """SQLite alters a column by remaking the table, which drops the tally's triggers with
-    the old one: they are taken off first and put back after (a no-op on PostgreSQL)."""
 
-    def run(apps, schema_editor):
-        from merito.evaluation import tally
+def _indexes(apps, schema_editor):
+    for model_name, field_name in UNINDEXED:
+        model = apps.get_model("evaluation", model_name)
+        field = model._meta.get_field(field_name)
+        name = schema_editor._create_index_name(model._meta.db_table, [field.column])
+        yield model, field, schema_editor.quote_name(name)
 
-        (tally.install if install else tally.uninstall)(schema_editor)
 
-    return run
+def drop_indexes(apps, schema_editor):
+    """Only the indexes: an AlterField would also drop and re-add each foreign key (checking
+    every row of a million-folder table under an exclusive lock) and, on SQLite, remake the
+    table without the tally's triggers."""
+    for _model, _field, name in _indexes(apps, schema_editor):
+        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+
+
+def create_indexes(apps, schema_editor):
+    for model, field, name in _indexes(apps, schema_editor):
+        table = schema_editor.quote_name(model._meta.db_table)
+        column = schema_editor.quote_name(field.column)
+        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({column})")
 
 
 class Migration(migrations.Migration):
@@ -24,69 +44,72 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(tally_triggers(False), tally_triggers(True)),
-        migrations.AlterField(
-            model_name="folder",
-            name="analyst",
-            field=models.ForeignKey(
-                blank=True,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="analista",
-            ),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="folder",
+                    name="analyst",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="analista",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="folder",
+                    name="auditor",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="auditor",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="folder",
+                    name="supervisor",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="supervisor",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="folder",
+                    name="test",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="folders",
+                        to="evaluation.test",
+                        verbose_name="prueba",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="folderassignment",
+                    name="assigned_by",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="asignado por",
+                    ),
+                ),
+            ],
+            database_operations=[migrations.RunPython(drop_indexes, create_indexes)],
         ),
-        migrations.AlterField(
-            model_name="folder",
-            name="auditor",
-            field=models.ForeignKey(
-                blank=True,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="auditor",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="folder",
-            name="supervisor",
-            field=models.ForeignKey(
-                blank=True,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="supervisor",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="folder",
-            name="test",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="folders",
-                to="evaluation.test",
-                verbose_name="prueba",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="folderassignment",
-            name="assigned_by",
-            field=models.ForeignKey(
-                blank=True,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="asignado por",
-            ),
-        ),
-        migrations.RunPython(tally_triggers(True), tally_triggers(False)),
     ]
