@@ -1,4 +1,4 @@
-"""Benchmark: score 1,000,000 CONACES peer evidence sets (``conaces-pares-2021``) on one core.
+"""Benchmark: score 1,000,000 CONACES peer evidence sets (conaces-pares-2021), one core.
 
 Generates, with a fixed seed and in chunks (untimed), realistic evidence documents as plain
 dicts (decoded JSON), then times ``score_many(rubric, dicts)`` on each chunk (the bulk

@@ -613,7 +613,9 @@ def test_gerencia_sees_the_counters_but_does_not_distribute(client, carlos, test
     assert client.get(manual_url(test)).status_code == 403
 
 
-def test_folders_per_user_paginate_filter_and_export(client, luz, test, folders, team, unal):
+def test_folders_per_user_paginate_filter_and_export(
+    client, luz, test, folders, team, unal, monkeypatch
+):
     for n in range(22):
         user = person(Role.ANALYST, unal, f"analista.p{n:02d}")
         services.test_user_link(test=test, user=user, role=Role.ANALYST, by=luz)
@@ -639,3 +641,7 @@ def test_folders_per_user_paginate_filter_and_export(client, luz, test, folders,
     lines = export.content.decode("utf-8-sig").splitlines()
     assert export["Content-Type"].startswith("text/csv") and len(lines) == 1 + 24
     assert any(line.startswith("ana.analista,") and line.endswith(",6,6,0") for line in lines)
+    # Past a page of users the export reads the whole test's tally: the same figures.
+    monkeypatch.setattr(distribution, "PAGE_OF_USERS", 3)
+    again = client.get(detail + "?formato=csv&rol_carpetas=analista")
+    assert again.content.decode("utf-8-sig").splitlines() == lines

@@ -204,6 +204,10 @@ def level_counters(test: Test) -> list[dict[str, Any]]:
     return [*rows, overall]
 
 
+# Up to this many users, ``user_counters`` reads only their rows of the tally.
+PAGE_OF_USERS = 200
+
+
 def user_links(test: Test, *, role: str = "", query: str = "") -> QuerySet[TestUser]:
     """The users linked to ``test`` in a folder role (``role`` only, when given), whose
     username or name contains ``query``, by role and username."""
@@ -225,12 +229,11 @@ def user_counters(test: Test, links: Iterable[TestUser]) -> list[dict[str, Any]]
     links = list(links)
     held: dict[tuple[str, int], int] = defaultdict(int)
     pending: dict[tuple[str, int], int] = defaultdict(int)
-    for role, user_id, state, n in FolderTally.objects.filter(
-        test=test,
-        role__in=FOLDER_ROLES,
-        user_id__in=sorted({link.user_id for link in links}),
-        n__gt=0,
-    ).values_list("role", "user_id", "state", "n"):
+    rows = FolderTally.objects.filter(test=test, role__in=FOLDER_ROLES, n__gt=0)
+    users = {link.user_id for link in links}
+    if len(users) <= PAGE_OF_USERS:  # a page: only its users; an export: the whole test
+        rows = rows.filter(user_id__in=sorted(users))
+    for role, user_id, state, n in rows.values_list("role", "user_id", "state", "n"):
         held[role, user_id] += n
         if state in PENDING_STATES[role]:
             pending[role, user_id] += n

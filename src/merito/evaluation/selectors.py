@@ -230,12 +230,7 @@ def operator_users(
             "user_id"
         )
     )
-    for word in name.split():
-        users = users.filter(
-            Q(given_names__icontains=word)
-            | Q(first_surname__icontains=word)
-            | Q(second_surname__icontains=word)
-        )
+    users = each_word(users, name, "given_names", "first_surname", "second_surname")
     if username:
         users = users.filter(username__icontains=username)
     if state == "activo":
