@@ -165,9 +165,9 @@ def _parameters(pairs: list[str]) -> dict[str, Any]:
 
 
 def _read_json(reference: str) -> Any:
-    text = sys.stdin.read() if reference == "-" else Path(reference).read_text(encoding="utf-8-sig")
+    text = sys.stdin.read() if reference == "-" else Path(reference).read_text(encoding="utf-8")
     try:
-        return json.loads(text.removeprefix("\ufeff"))
+        return json.loads(text.removeprefix("\ufeff"))  # a BOM, as Windows tools write
     except json.JSONDecodeError as error:
         where = "stdin" if reference == "-" else reference
         raise _Fail(

@@ -27,6 +27,7 @@ import gc
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import islice
 from math import ceil
 from typing import Any, NamedTuple
 
@@ -1038,14 +1039,7 @@ def score_many(
     """
     documents = iter(documents)
     index = 0
-    while True:
-        chunk = []
-        for document in documents:
-            chunk.append(document)
-            if len(chunk) == batch:
-                break
-        if not chunk:
-            return
+    while chunk := list(islice(documents, batch)):
         figures: list[Figures] = []
         failed: DocumentError | None = None
         collecting = gc.isenabled()
