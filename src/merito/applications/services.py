@@ -12,12 +12,12 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from merito import rows
 from merito.applications.models import Inscription, InscriptionState
 from merito.audit.services import audit_record
 from merito.calls.models import Call, Position, Stage, StageKind
@@ -25,10 +25,17 @@ from merito.errors import DomainError
 from merito.notifications.services import email_enqueue
 from merito.profiles.selectors import profile_snapshot_and_missing, snapshot_sha256
 
+_KEY = Inscription._meta.get_field("request_key")
+
 
 def inscription_stage(call: Call) -> Stage | None:
     """The call's inscription stage (the first one, if the schedule has several)."""
-    return next((s for s in call.stages.all() if s.kind == StageKind.INSCRIPTIONS), None)
+    if "stages" in getattr(call, "_prefetched_objects_cache", {}):
+        return next((s for s in call.stages.all() if s.kind == StageKind.INSCRIPTIONS), None)
+    stage = rows.first(Stage, "t0.call_id = %s AND t0.kind = %s", [call.pk, StageKind.INSCRIPTIONS])
+    if stage is not None:
+        stage.call = call  # its legal time zone, without reading the call again
+    return stage
 
 
 def local_time(call: Call, at: datetime) -> str:
@@ -62,10 +69,15 @@ def inscription_submit(
     request_key = uuid.UUID(str(request_key))
     call = position.call
     # One read answers both "was this request already made?" and "is there an active one?".
-    earlier = list(
-        Inscription.objects.filter(
-            Q(request_key=request_key) | Q(user=user, call=call, state=InscriptionState.ACTIVE)
-        )
+    earlier = rows.fetch(
+        Inscription,
+        "t0.request_key = %s OR (t0.user_id = %s AND t0.call_id = %s AND t0.state = %s)",
+        [
+            _KEY.get_db_prep_value(request_key, connection),
+            user.pk,
+            call.pk,
+            InscriptionState.ACTIVE,
+        ],
     )
     existing = next((i for i in earlier if i.request_key == request_key), None)
     if existing is not None:
@@ -96,17 +108,19 @@ def inscription_submit(
         )
     try:
         with transaction.atomic():
-            inscription = Inscription.objects.create(
-                call=call,
-                position=position,
-                user=user,
-                request_key=request_key,
-                snapshot=snapshot,
-                snapshot_sha256=snapshot_sha256(snapshot),
-                submitted_at=now,
+            inscription = rows.insert(
+                Inscription(
+                    call=call,
+                    position=position,
+                    user=user,
+                    request_key=request_key,
+                    snapshot=snapshot,
+                    snapshot_sha256=snapshot_sha256(snapshot),
+                    submitted_at=now,
+                )
             )
             inscription.registry_number = f"{call.code}-{inscription.pk:07d}"
-            inscription.save(update_fields=["registry_number"])
+            rows.update(inscription, "registry_number")
             _tell(inscription, "applications/email/receipt", _("Inscripción %(number)s"))
             # Last: the audit chain's lock is held from here until the commit.
             audit_record(

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from merito import rows
 from merito.accounts.models import User
 from merito.applications import services
 from merito.applications.models import Inscription, InscriptionState
@@ -35,10 +36,12 @@ def _call(code: str) -> Call:
 
 def _public_position(call_code: str, code: str) -> Position | None:
     """The position with its call and organization (for the legal time zone) in one read."""
-    position = (
-        Position.objects.filter(call__code=call_code, code=code)
-        .select_related("call__organization")
-        .first()
+    position = rows.first(
+        Position,
+        "t1.code = %s AND t0.code = %s",
+        [call_code, code],
+        related=("call", "call__organization"),
+        order_by="",
     )
     return position if position is not None and position.call.is_visible else None
 

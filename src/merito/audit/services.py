@@ -11,6 +11,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.models import Model
 
+from merito import rows
 from merito.audit import context
 from merito.audit.chain import GENESIS_HASH, entry_hash, row_fields
 from merito.audit.models import AuditEvent
@@ -72,19 +73,21 @@ def audit_record(
             after=after,
             request_id=context.request_id.get(),
         )
-        return AuditEvent.objects.create(
-            created_at=created_at,
-            actor_id=actor_id,
-            actor_label=actor_label,
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id),
-            object_label=object_label[:255],
-            before=fields["before"],
-            after=fields["after"],
-            request_id=fields["request_id"],
-            previous_hash=previous,
-            entry_hash=entry_hash(previous, fields),
+        return rows.insert(
+            AuditEvent(
+                created_at=created_at,
+                actor_id=actor_id,
+                actor_label=actor_label,
+                action=action,
+                object_type=object_type,
+                object_id=str(object_id),
+                object_label=object_label[:255],
+                before=fields["before"],
+                after=fields["after"],
+                request_id=fields["request_id"],
+                previous_hash=previous,
+                entry_hash=entry_hash(previous, fields),
+            )
         )
 
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from merito import rows
 from merito.notifications.models import OutboundEmail
 
 
@@ -27,8 +28,10 @@ def email_enqueue(
         body_html = render_to_string(f"{template}.html", context)
     except Exception:  # noqa: BLE001 - the HTML part is optional
         body_html = ""
-    message = OutboundEmail.objects.create(
-        kind=kind, to=to, user=user, subject=subject, body_text=body_text, body_html=body_html
+    message = rows.insert(
+        OutboundEmail(
+            kind=kind, to=to, user=user, subject=subject, body_text=body_text, body_html=body_html
+        )
     )
     _deliver_after_commit(message.pk)
     return message

@@ -1,0 +1,184 @@
+"""merito.rows reads and writes what the ORM would: the same values, the same order, the same
+relations and signals; and the snapshot read through it is the one the ORM's reads give."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+import pytest
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.db.models.signals import post_save
+from django.urls import reverse
+from django.utils import timezone
+
+from merito import rows
+from merito.accounts.backends import IdentifierBackend
+from merito.accounts.sessions import SessionStore
+from merito.applications.models import Inscription
+from merito.calls.models import Position
+from merito.profiles.demo import _fill_profile, load_demo_catalogue
+from merito.profiles.models import (
+    Education,
+    InformalEducation,
+    Institution,
+    Profile,
+    QualityProcess,
+)
+from merito.profiles.selectors import (
+    ENTRY_MODELS,
+    entry_data,
+    entry_list,
+    profile_missing,
+    profile_snapshot,
+)
+from tests.calls.conftest import make_call, minedu  # noqa: F401  (fixtures)
+from tests.conftest import make_user
+from tests.documents.conftest import storage_dir  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def fields(obj) -> dict:
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+@pytest.fixture
+def person(storage_dir):  # noqa: F811
+    user = make_user(email="filas@example.org", given_names="Filas", phone="3001234567")
+    load_demo_catalogue()
+    _fill_profile(user)
+    profile = Profile.objects.get(user=user)
+    # The sections the demo leaves empty, and an education with no program (a null join).
+    if not QualityProcess.objects.filter(profile=profile).exists():
+        QualityProcess.objects.create(
+            profile=profile, kind="cna", year=2019, institution_name="UdeA"
+        )
+    InformalEducation.objects.create(
+        profile=profile,
+        name="Curso de evaluación",
+        institution_name="ICFES",
+        start_date=date(2020, 2, 1),
+        end_date=date(2020, 3, 1),
+        hours=40,
+    )
+    foreign = Institution.objects.create(name="Universidad de Chile", country="CL", city="Santiago")
+    Education.objects.create(profile=profile, level="doctorate", institution=foreign)
+    return user
+
+
+def orm_state(user):
+    """The reference: the profile and its sections read by the ORM, relations included."""
+    profile = Profile.objects.get(user=user)
+    return profile, {
+        name: list(entry_list(user=user, model=model)) for name, model in ENTRY_MODELS.items()
+    }
+
+
+def test_the_snapshot_is_the_one_the_orm_reads_give(person):
+    reference = orm_state(person)
+    assert all(reference[1].values()), "every section has entries"
+    assert profile_snapshot(user=person) == profile_snapshot(user=person, state=reference)
+    assert profile_missing(user=person) == profile_missing(user=person, state=reference)
+
+
+def test_fetch_gives_the_orm_values_order_and_relations(person):
+    profile = Profile.objects.get(user=person)
+    for model in ENTRY_MODELS.values():
+        related = tuple(
+            f.name for f in model._meta.concrete_fields if f.many_to_one and f.name != "profile"
+        )
+        expected = list(model.objects.filter(profile=profile).select_related(*related))
+        got = rows.fetch(model, "t0.profile_id = %s", [profile.pk], related=related)
+        assert [fields(row) for row in got] == [fields(row) for row in expected]
+        for mine, theirs in zip(got, expected, strict=True):
+            assert entry_data(mine) == entry_data(theirs)
+            for name in related:  # already in the cache: no query, None for a null key
+                assert model._meta.get_field(name).is_cached(mine)
+                other = getattr(theirs, name)
+                assert (getattr(mine, name) and fields(getattr(mine, name))) == (
+                    other and fields(other)
+                )
+
+
+@pytest.fixture
+def position(make_call, minedu):  # noqa: F811
+    call = make_call(minedu, code="FILAS-1")
+    return Position.objects.create(call=call, code="P1", name="Profesional", vacancies=2)
+
+
+def test_fetch_joins_two_levels_and_adds_extra_columns(position, django_assert_num_queries):
+    call = position.call
+    with django_assert_num_queries(1):
+        position = rows.first(
+            Position,
+            "t1.code = %s AND t0.code = %s",
+            [call.code, "P1"],
+            related=("call", "call__organization"),
+            extra=(("doubled", "t0.vacancies * 2"),),
+        )
+        assert position.call.organization.pk == call.organization_id
+        assert position.call.code == "FILAS-1"
+        assert position.doubled == 4
+    assert rows.first(Position, "t0.code = %s", ["P9"]) is None
+
+
+def test_insert_and_update_store_what_the_orm_stores_and_send_the_signals(person, position):
+    call = position.call
+    heard = []
+
+    def listen(sender, instance, created, update_fields, **kwargs):
+        heard.append((created, update_fields))
+
+    post_save.connect(listen, sender=Inscription)
+    try:
+        key = uuid.uuid4()
+        snapshot = {"version": 1, "nombre": "Ñandú", "lista": [1, "2.50", None]}
+        made = rows.insert(
+            Inscription(
+                call=call,
+                position=position,
+                user=person,
+                request_key=key,
+                snapshot=snapshot,
+                snapshot_sha256="a" * 64,
+                submitted_at=timezone.now(),
+            )
+        )
+        made.registry_number = f"FILAS-1-{made.pk:07d}"
+        rows.update(made, "registry_number")
+    finally:
+        post_save.disconnect(listen, sender=Inscription)
+    assert heard == [(True, None), (False, frozenset({"registry_number"}))]
+    stored = Inscription.objects.get(pk=made.pk)
+    assert fields(stored) == fields(made)
+    assert stored.snapshot == snapshot and stored.request_key == key
+    # Read back by key: the UUID as the database keeps it (text on SQLite).
+    prepared = Inscription._meta.get_field("request_key").get_db_prep_value(key, connection)
+    assert fields(rows.first(Inscription, "t0.request_key = %s", [prepared])) == fields(stored)
+
+
+def test_the_session_engine_reads_live_sessions_only(person, client):
+    client.force_login(person)
+    key = client.cookies["sessionid"].value
+    assert SessionStore(key).load()[SESSION_KEY] == str(person.pk)
+    assert client.get(reverse("applications:list")).status_code == 200
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(1))
+    expired = SessionStore(key)
+    assert expired.load() == {} and expired.session_key is None
+    response = client.get(reverse("applications:list"))
+    assert response.status_code == 302 and "/cuentas/ingresar/" in response["Location"]
+    assert SessionStore("no-existe-" + "x" * 22).load() == {}
+
+
+def test_the_backend_gives_active_users_only(person):
+    backend = IdentifierBackend()
+    assert fields(backend.get_user(str(person.pk))) == fields(
+        type(person).objects.get(pk=person.pk)
+    )
+    assert backend.get_user("no-es-un-número") is None
+    assert backend.get_user(str(person.pk + 1000)) is None
+    type(person).objects.filter(pk=person.pk).update(is_active=False)
+    assert backend.get_user(person.pk) is None
