@@ -243,10 +243,11 @@ def test_applying_reads_each_thing_once(
     client.force_login(applicant)
     sections = 6  # the demo profile leaves one section empty
     # Session, user, position with call and organization, earlier inscriptions, schedule,
-    # profile, its sections, their documents; then savepoint, insert, registry number,
-    # outbox, last audit hash (after the chain's lock on PostgreSQL), audit row, release.
+    # profile with its documents, its sections with theirs; then savepoint, insert, registry
+    # number, outbox, last audit hash (after the chain's lock on PostgreSQL), audit row,
+    # release.
     lock = 1 if connection.vendor == "postgresql" else 0
-    with django_assert_num_queries(5 + 1 + sections + 1 + 7 + lock):
+    with django_assert_num_queries(5 + 1 + sections + 7 + lock):
         response = client.post(
             apply_url(call), {"request_key": str(uuid.uuid4()), "position": "P0001"}
         )

@@ -97,8 +97,9 @@ def test_a_person_without_profile_has_an_empty_snapshot(bob):
 def test_the_snapshot_reads_the_profile_then_only_the_sections_with_entries(
     filled, django_assert_num_queries
 ):
-    # Profile with which sections have entries, education, experience, their documents.
-    with django_assert_num_queries(4):
+    # Profile with its documents and which sections have entries; education and experience
+    # with their documents, institution and program.
+    with django_assert_num_queries(3):
         snapshot = profile_snapshot(user=filled)
     assert snapshot["profile"] == entry_data(profile_get(user=filled))
     for name, model in ENTRY_MODELS.items():

@@ -162,8 +162,11 @@ def entry_data(obj: models.Model) -> dict[str, Any]:
 ProfileState = tuple[Profile | None, dict[str, list[Any]]]
 
 
-def _document_fields(model: type[models.Model]) -> list[Any]:
-    return [f for f in model._meta.concrete_fields if f.many_to_one and f.related_model is Document]
+def _joined(model: type[models.Model]) -> tuple[str, ...]:
+    """The relations a snapshot reads of a row (documents, institution, program): joined."""
+    return tuple(
+        f.name for f in model._meta.concrete_fields if f.many_to_one and f.name != "profile"
+    )
 
 
 def _has_entries(model: type[models.Model]) -> tuple[str, str]:
@@ -178,14 +181,14 @@ def _profile_state(user: Any) -> ProfileState:
 
     A submission runs this on every inscription, so it reads through ``merito.rows`` (plain
     SQL written once per process; an ORM query costs about a millisecond of CPU to compile):
-    one statement brings the profile and which sections have entries, only those sections
-    are read (with their institution and program joined), and all their documents come in
-    one more statement.
+    one statement brings the profile, its documents and which sections have entries; then
+    one per section that has entries, with their documents, institution and program joined.
     """
     profile = rows.first(
         Profile,
         "t0.user_id = %s",
         [user.pk],
+        related=_joined(Profile),
         extra=tuple(_has_entries(model) for model in ENTRY_MODELS.values()),
         order_by="",
     )
@@ -193,28 +196,13 @@ def _profile_state(user: Any) -> ProfileState:
     if profile is None:
         return None, entries
     profile.user = user
-    found: list[models.Model] = [profile]
     for name, model in ENTRY_MODELS.items():
         if getattr(profile, f"has_{model._meta.model_name}"):
-            related = tuple(
-                f.name
-                for f in model._meta.concrete_fields
-                if f.many_to_one and f.name != "profile" and f.related_model is not Document
+            entries[name] = rows.fetch(
+                model, "t0.profile_id = %s", [profile.pk], related=_joined(model)
             )
-            entries[name] = rows.fetch(model, "t0.profile_id = %s", [profile.pk], related=related)
             for entry in entries[name]:
                 entry.profile = profile
-            found += entries[name]
-    links = [(row, f) for row in found for f in _document_fields(type(row))]
-    ids = sorted({getattr(row, f.attname) for row, f in links} - {None})
-    documents = {}
-    if ids:
-        marks = ", ".join(["%s"] * len(ids))
-        documents = {d.pk: d for d in rows.fetch(Document, f"t0.id IN ({marks})", ids, order_by="")}
-    for row, field in links:
-        document = documents.get(getattr(row, field.attname))
-        if document is not None:
-            setattr(row, field.name, document)
     return profile, entries
 
 
