@@ -182,3 +182,29 @@ def test_the_backend_gives_active_users_only(person):
     assert backend.get_user(str(person.pk + 1000)) is None
     type(person).objects.filter(pk=person.pk).update(is_active=False)
     assert backend.get_user(person.pk) is None
+
+
+def test_an_id_taken_from_the_sequence_goes_in_with_the_row(person, position):
+    """PostgreSQL: the registry number is written with the row (no UPDATE); the ids taken
+    are the sequence's, so rows inserted without one never collide. SQLite has no sequence."""
+    taken = rows.next_id(Inscription)
+    if connection.vendor != "postgresql":
+        assert taken is None
+        return
+
+    def new(**fields):
+        return Inscription(
+            call=position.call,
+            position=position,
+            user=person,
+            request_key=uuid.uuid4(),
+            snapshot={},
+            snapshot_sha256="b" * 64,
+            submitted_at=timezone.now(),
+            **fields,
+        )
+
+    first = rows.insert(new(id=taken, registry_number=f"N-{taken}", state="withdrawn"))
+    after = rows.insert(new(registry_number="N-siguiente"))
+    assert first.pk == taken and after.pk > taken
+    assert Inscription.objects.get(pk=taken).registry_number == f"N-{taken}"

@@ -181,15 +181,17 @@ _writes: dict[tuple[Any, ...], tuple[str, list[Any]]] = {}
 
 def insert(obj: M) -> M:
     """Save a new instance, as ``save()`` would (field defaults and ``pre_save``, the save
-    signals when anything listens), with an INSERT written once per model."""
+    signals when anything listens), with an INSERT written once per model. An id already
+    set (from ``next_id``) is inserted as it is."""
     model = type(obj)
     meta = model._meta
     auto = meta.auto_field
-    returning = auto is not None and connection.features.can_return_columns_from_insert
-    key = (connection.vendor, model)
+    given = auto is None or obj.pk is not None
+    returning = not given and connection.features.can_return_columns_from_insert
+    key = (connection.vendor, model, given)
     if key not in _writes:
         quote = connection.ops.quote_name
-        fields = [f for f in meta.local_concrete_fields if f is not auto]
+        fields = [f for f in meta.local_concrete_fields if given or f is not auto]
         names = ", ".join(quote(f.column) for f in fields)
         marks = ", ".join(["%s"] * len(fields))
         sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608
@@ -202,12 +204,12 @@ def insert(obj: M) -> M:
     values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
-        if auto is not None:
+        if not given:
             if returning:
                 new_id = cursor.fetchone()[0]
             else:
-                new_id = connection.ops.last_insert_id(cursor, meta.db_table, auto.column)
-            setattr(obj, auto.attname, new_id)
+                new_id = connection.ops.last_insert_id(cursor, meta.db_table, auto.column)  # type: ignore[union-attr]
+            setattr(obj, auto.attname, new_id)  # type: ignore[union-attr]
     obj._state.adding = False
     obj._state.db = connection.alias
     if post_save.has_listeners(model):
@@ -216,6 +218,21 @@ def insert(obj: M) -> M:
             using=connection.alias,
         )  # fmt: skip
     return obj
+
+
+def next_id(model: type[Model]) -> int | None:
+    """The id the next row of ``model`` will get, taken from its PostgreSQL sequence (so a
+    value derived from it, like a registry number, goes in the same INSERT); ``None`` on a
+    database without sequences (SQLite), where the caller inserts first."""
+    if connection.vendor != "postgresql":
+        return None
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s))",
+            [quote(model._meta.db_table), model._meta.pk.column],
+        )
+        return int(cursor.fetchone()[0])
 
 
 def update(obj: Model, *names: str) -> None:
