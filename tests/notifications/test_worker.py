@@ -74,3 +74,75 @@ def test_the_worker_task_reports_its_result_through_redis(redis_worker):
     from merito.notifications.tasks import send_queued_emails
 
     assert send_queued_emails.delay().get(timeout=30) == 0
+
+
+def _bulk_receipt():
+    return email_enqueue(
+        to="aspirante@example.org",
+        subject="Inscripción CNSC-2026-0000001",
+        template="applications/email/receipt",
+        context={"inscription": {"registry_number": "CNSC-2026-0000001"}, "url": "http://x/"},
+        kind="applications.receipt",
+        bulk=True,
+    )
+
+
+@pytest.fixture
+def bulk_list(redis_worker, settings):
+    import redis
+
+    client = redis.Redis.from_url(REDIS_TEST_URL)
+    settings.OUTBOX_BULK_KEY = "merito:test:outbox:bulk"
+    client.delete(settings.OUTBOX_BULK_KEY)
+    yield lambda: [int(pk) for pk in client.lrange(settings.OUTBOX_BULK_KEY, 0, -1)]
+    client.delete(settings.OUTBOX_BULK_KEY)
+
+
+def _wait_sent(message) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        message.refresh_from_db()
+        if message.status != OutboundEmail.Status.QUEUED:
+            return
+        time.sleep(0.1)
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_bulk_mail_waits_on_the_list_until_the_fan_out_then_a_worker_sends_it(bulk_list):
+    from django.db import transaction
+
+    from merito.notifications.tasks import fan_out_outbox
+
+    with transaction.atomic():
+        message = _bulk_receipt()
+        assert bulk_list() == []  # nothing leaves before the commit
+    assert bulk_list() == [message.pk]
+    time.sleep(0.5)
+    message.refresh_from_db()
+    assert message.status == OutboundEmail.Status.QUEUED  # no task was published for it
+    assert fan_out_outbox.delay().get(timeout=30) == 1
+    assert bulk_list() == []
+    _wait_sent(message)
+    assert message.status == OutboundEmail.Status.SENT
+    assert [m.subject for m in mail.outbox] == ["Inscripción CNSC-2026-0000001"]
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_bulk_mail_not_pushed_stays_queued_and_the_sweep_sends_it(bulk_list, monkeypatch):
+    from merito.notifications import services
+    from merito.notifications.tasks import send_queued_emails
+
+    warned = []
+    monkeypatch.setattr(services, "_bulk_list", lambda: services._redis("redis://127.0.0.1:1/0"))
+    monkeypatch.setattr(services.logger, "warning", lambda *args: warned.append(args[0] % args[1:]))
+    message = _bulk_receipt()
+    assert warned == [
+        f"outbox: id {message.pk} not pushed to the bulk list; the sweep will send it"
+    ]
+    message.refresh_from_db()
+    assert message.status == OutboundEmail.Status.QUEUED
+    assert send_queued_emails.delay().get(timeout=30) == 1
+    message.refresh_from_db()
+    assert message.status == OutboundEmail.Status.SENT

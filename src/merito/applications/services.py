@@ -212,5 +212,6 @@ def _tell(inscription: Inscription, template: str, subject: str) -> None:
             + reverse("applications:receipt", args=[inscription.registry_number]),
         },
         kind=template.replace("/", ".").replace("email.", ""),
+        bulk=True,  # hundreds a second at a deadline: through the fan-out job
         user=inscription.user,
     )

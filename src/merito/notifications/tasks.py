@@ -4,7 +4,7 @@ from celery import shared_task
 from django.conf import settings
 
 from merito.notifications.models import OutboundEmail
-from merito.notifications.services import email_deliver
+from merito.notifications.services import email_deliver, outbox_fan_out
 
 
 @shared_task(name="merito.notifications.tasks.send_email")
@@ -22,3 +22,9 @@ def send_queued_emails() -> int:
     for pk in list(pending[:500]):
         sent += email_deliver(pk=pk, max_attempts=settings.OUTBOX_MAX_ATTEMPTS)
     return sent
+
+
+@shared_task(name="merito.notifications.tasks.fan_out_outbox")
+def fan_out_outbox() -> int:
+    """Beat job: mail queued in bulk (inscription receipts) becomes one task per message."""
+    return outbox_fan_out()
