@@ -106,6 +106,16 @@ def test_the_list_counts_jobs_and_ascenso_vacancies(client, carlos, process, pos
     assert "CNSC-2026-01,2026" in csv and ",3,1,6,1,16.67,A" in csv
 
 
+def test_the_ascenso_percentage_is_decimal_arithmetic(client, carlos, process, positions):
+    # 1 of 4,000 vacancies is exactly 0.025 %, shown 0.02 (half to even). In floating point
+    # (a float 100.0 bound as a parameter) it is 0.025000000000000001 and showed 0.03.
+    Job.objects.create(position=positions[2], opec_number=1001, ascenso_vacancies=1)
+    Position.objects.filter(pk=positions[2].pk).update(vacancies=3997)
+    client.force_login(carlos)
+    csv = client.get(reverse("evaluation:process_list") + "?formato=csv").content.decode()
+    assert ",3,1,4000,1,0.02,A" in csv
+
+
 def test_a_process_without_jobs_counts_zero(client, carlos, process):
     client.force_login(carlos)
     row = client.get(reverse("evaluation:process_list")).context["page"].object_list[0]

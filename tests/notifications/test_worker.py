@@ -146,3 +146,19 @@ def test_bulk_mail_not_pushed_stays_queued_and_the_sweep_sends_it(bulk_list, mon
     assert send_queued_emails.delay().get(timeout=30) == 1
     message.refresh_from_db()
     assert message.status == OutboundEmail.Status.SENT
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_the_fan_out_takes_the_list_in_batches_in_order(bulk_list):
+    from merito.notifications.services import outbox_fan_out
+
+    messages = [_bulk_receipt() for _ in range(5)]
+    assert bulk_list() == [m.pk for m in messages]
+    assert outbox_fan_out(batch=2, max_batches=2) == 4  # two batches of two, in order
+    assert bulk_list() == [messages[-1].pk]
+    assert outbox_fan_out(batch=2) == 1
+    assert bulk_list() == []
+    for message in messages:
+        _wait_sent(message)
+        assert message.status == OutboundEmail.Status.SENT

@@ -81,14 +81,7 @@ def inscription_submit(
     call = position.call
     # One read answers both "was this request already made?" and "is there an active one?".
     earlier = rows.fetch(
-        Inscription,
-        "t0.request_key = %s OR (t0.user_id = %s AND t0.call_id = %s AND t0.state = %s)",
-        [
-            _KEY.get_db_prep_value(request_key, connection),
-            user.pk,
-            call.pk,
-            InscriptionState.ACTIVE,
-        ],
+        Inscription, _EARLIER, [_KEY.get_db_prep_value(request_key, connection), user.pk, call.pk]
     )
     existing = next((i for i in earlier if i.request_key == request_key), None)
     if existing is not None:

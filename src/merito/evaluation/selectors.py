@@ -23,6 +23,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from merito.accounts.models import User
@@ -118,6 +119,9 @@ def can_manage(user: Any, process: SelectionProcess) -> bool:
     return managed is None or process.call.organization_id in managed
 
 
+_HUNDRED = RawSQL("100.0", (), output_field=DecimalField())
+
+
 def process_list(
     *, user: Any, query: str = "", year: str = "", state: str = "", order: str = ""
 ) -> QuerySet[SelectionProcess]:
@@ -140,7 +144,10 @@ def process_list(
         ascenso_percent=Case(
             When(total_vacancies=0, then=Value(0)),
             default=ExpressionWrapper(
-                F("ascenso_vacancies") * 100.0 / F("total_vacancies"),
+                # 100.0 written in the SQL, not a parameter: PostgreSQL reads the literal as
+                # numeric (a float parameter bound by the server made it divide in floating
+                # point and round some percentages up), SQLite as a real (not integers).
+                F("ascenso_vacancies") * _HUNDRED / F("total_vacancies"),
                 output_field=DecimalField(max_digits=7, decimal_places=2),
             ),
             output_field=DecimalField(max_digits=7, decimal_places=2),

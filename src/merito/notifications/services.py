@@ -108,7 +108,11 @@ def outbox_fan_out(*, batch: int = 500, max_batches: int = 20) -> int:
 
     queued = 0
     for _ in range(max_batches):
-        ids = _bulk_list().lpop(settings.OUTBOX_BULK_KEY, batch)
+        # Read and cut the head of the list in one MULTI (LPOP with a count needs Redis 6.2).
+        with _bulk_list().pipeline(transaction=True) as pipe:
+            pipe.lrange(settings.OUTBOX_BULK_KEY, 0, batch - 1)
+            pipe.ltrim(settings.OUTBOX_BULK_KEY, batch, -1)
+            ids, _trimmed = pipe.execute()
         if not ids:
             break
         for pk in ids:

@@ -16,8 +16,12 @@ def send_email(pk: int) -> bool:
 def send_queued_emails() -> int:
     """Beat job: retry whatever is still queued (a worker restart, an SMTP outage)."""
     sent = 0
-    pending = OutboundEmail.objects.filter(status=OutboundEmail.Status.QUEUED).values_list(
-        "pk", flat=True
+    # Oldest first: after a surge whose ids never reached the bulk list, the first receipts
+    # go out first.
+    pending = (
+        OutboundEmail.objects.filter(status=OutboundEmail.Status.QUEUED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
     for pk in list(pending[:500]):
         sent += email_deliver(pk=pk, max_attempts=settings.OUTBOX_MAX_ATTEMPTS)
