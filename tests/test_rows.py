@@ -208,3 +208,10 @@ def test_an_id_taken_from_the_sequence_goes_in_with_the_row(person, position):
     after = rows.insert(new(registry_number="N-siguiente"))
     assert first.pk == taken and after.pk > taken
     assert Inscription.objects.get(pk=taken).registry_number == f"N-{taken}"
+
+
+def test_models_with_their_own_save_are_refused():
+    from merito.profiles.models import Institution
+
+    with pytest.raises(TypeError, match="overrides save"):
+        rows.insert(Institution(name="X", country="CO"))

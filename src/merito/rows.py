@@ -10,6 +10,11 @@ them does not know the difference.
 
 ``where`` and ``extra`` are SQL fragments written in the code, never input: the main table is
 ``t0``, the joined ones ``t1``, ``t2``… in the order of ``related``; values go in ``params``.
+
+Limits (each refused loudly, not worked around): joins follow foreign keys to the related
+primary key (no ``to_field``); the default order is the model's ``Meta.ordering`` on its
+own columns; rows come from the table, not through a custom manager; ``insert`` and
+``update`` do not run an overridden ``save()``, so they refuse models that have one.
 """
 
 from __future__ import annotations
@@ -97,7 +102,7 @@ def _plan(
         parent = aliases[head]
         field: Any = parts[parent].model._meta.get_field(name)
         target: Any = field.related_model
-        assert field.many_to_one, path
+        assert field.many_to_one and field.target_field == target._meta.pk, path
         alias = f"t{len(parts)}"
         joins.append(
             f"LEFT OUTER JOIN {quote(target._meta.db_table)} {alias} ON "
@@ -179,11 +184,17 @@ def first(model: type[M], where: str, params: Sequence[Any] = (), **options: Any
 _writes: dict[tuple[Any, ...], tuple[str, list[Any]]] = {}
 
 
+def _plain_save(model: type[Model]) -> None:
+    if model.save is not Model.save:
+        raise TypeError(f"{model.__name__} overrides save(): write it with the ORM")
+
+
 def insert(obj: M) -> M:
     """Save a new instance, as ``save()`` would (field defaults and ``pre_save``, the save
     signals when anything listens), with an INSERT written once per model. An id already
     set (from ``next_id``) is inserted as it is."""
     model = type(obj)
+    _plain_save(model)
     meta = model._meta
     auto = meta.auto_field
     given = auto is None or obj.pk is not None
@@ -238,6 +249,7 @@ def next_id(model: type[Model]) -> int | None:
 def update(obj: Model, *names: str) -> None:
     """``obj.save(update_fields=names)`` with an UPDATE written once per model and fields."""
     model = type(obj)
+    _plain_save(model)
     meta = model._meta
     key = (connection.vendor, model, names)
     if key not in _writes:
