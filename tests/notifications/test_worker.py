@@ -45,6 +45,15 @@ def _forget_connections() -> None:
     app._local.__dict__.pop("backend", None)
 
 
+def _wait_sent(message) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        message.refresh_from_db()
+        if message.status != OutboundEmail.Status.QUEUED:
+            return
+        time.sleep(0.1)
+
+
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_outbox_mail_is_delivered_by_a_worker_through_redis(redis_worker):
@@ -57,12 +66,7 @@ def test_outbox_mail_is_delivered_by_a_worker_through_redis(redis_worker):
     )
     # No transaction block is open, so on_commit queued the task on Redis at once; the
     # worker thread takes it from there. Wait (bounded) for the worker to deliver it.
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        message.refresh_from_db()
-        if message.status != OutboundEmail.Status.QUEUED:
-            break
-        time.sleep(0.1)
+    _wait_sent(message)
     assert message.status == OutboundEmail.Status.SENT
     assert message.attempts == 1
     assert [m.subject for m in mail.outbox] == ["Restablecer su contraseña de Mérito"]
@@ -96,15 +100,6 @@ def bulk_list(redis_worker, settings):
     client.delete(settings.OUTBOX_BULK_KEY)
     yield lambda: [int(pk) for pk in client.lrange(settings.OUTBOX_BULK_KEY, 0, -1)]
     client.delete(settings.OUTBOX_BULK_KEY)
-
-
-def _wait_sent(message) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        message.refresh_from_db()
-        if message.status != OutboundEmail.Status.QUEUED:
-            return
-        time.sleep(0.1)
 
 
 @pytest.mark.services

@@ -73,18 +73,10 @@ def audit_record(
             after=after,
             request_id=context.request_id.get(),
         )
+        # The row is the hashed fields themselves (the time as a datetime, not its text).
         return rows.insert(
             AuditEvent(
-                created_at=created_at,
-                actor_id=actor_id,
-                actor_label=actor_label,
-                action=action,
-                object_type=object_type,
-                object_id=str(object_id),
-                object_label=object_label[:255],
-                before=fields["before"],
-                after=fields["after"],
-                request_id=fields["request_id"],
+                **{**fields, "created_at": created_at},
                 previous_hash=previous,
                 entry_hash=entry_hash(previous, fields),
             )

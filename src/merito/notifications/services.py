@@ -3,7 +3,7 @@
 Mail sent in bulk at a surge (inscription receipts: hundreds a second at a deadline) is
 not published as one Celery task per message from the request, which costs the web
 process about a millisecond of CPU each: its id goes onto a Redis list
-(``OUTBOX_BULK_KEY``, one LPUSH), and the beat job ``fan_out_outbox`` (every
+(``OUTBOX_BULK_KEY``, one RPUSH), and the beat job ``fan_out_outbox`` (every
 ``OUTBOX_FAN_OUT_SECONDS``) turns the ids into ``send_email`` tasks on the worker side. A
 message whose id is lost (Redis down at that moment, a worker killed between the pop and
 the publish) is still *En cola* in the database, and the 60-second sweep sends it.
@@ -15,6 +15,7 @@ import logging
 from functools import cache
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -92,8 +93,6 @@ def _redis(url: str) -> Any:
 
 
 def _push_bulk(pk: int) -> None:
-    from django.conf import settings
-
     try:
         _bulk_list().rpush(settings.OUTBOX_BULK_KEY, pk)
     except Exception:  # noqa: BLE001 - the row stays queued; the sweep sends it
@@ -102,8 +101,6 @@ def _push_bulk(pk: int) -> None:
 
 def outbox_fan_out(*, batch: int = 500, max_batches: int = 20) -> int:
     """Turn the ids on the bulk list into ``send_email`` tasks; how many were queued."""
-    from django.conf import settings
-
     from merito.notifications.tasks import send_email
 
     queued = 0
