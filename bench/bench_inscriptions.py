@@ -47,6 +47,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
     args = parser.parse_args()
 
     if not psql(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)"):
@@ -75,7 +76,7 @@ def main() -> int:
         print(f"datos preparados en {time.perf_counter() - started:.0f} s")
         gunicorn = subprocess.Popen(
             [str(BIN / "gunicorn"), "merito.wsgi", "-b", f"127.0.0.1:{args.port}",
-             "-w", str(args.workers), "-k", "gthread", "--threads", str(args.threads),
+             "-w", str(args.workers), "-k", args.worker_class, "--threads", str(args.threads),
              "--log-level", "warning"],
             env=env, cwd=work,
         )  # fmt: skip

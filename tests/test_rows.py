@@ -18,7 +18,7 @@ from merito import rows
 from merito.accounts.backends import IdentifierBackend
 from merito.accounts.sessions import SessionStore
 from merito.applications.models import Inscription
-from merito.calls.models import Position
+from merito.calls.models import Call, Position
 from merito.profiles.demo import _fill_profile, load_demo_catalogue
 from merito.profiles.models import (
     Education,
@@ -215,3 +215,118 @@ def test_models_with_their_own_save_are_refused():
 
     with pytest.raises(TypeError, match="overrides save"):
         rows.insert(Institution(name="X", country="CO"))
+
+
+def test_statements_are_counted_when_something_watches_the_queries(position):
+    """assertNumQueries, DEBUG and execute_wrapper see what rows sends (Django's cursor is
+    used then); unwatched, the kept cursor is reused and answers the same."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as seen:
+        assert rows.first(Position, "t0.code = %s", ["P1"]).pk == position.pk
+    assert len(seen) == 1 and "FROM" in seen[0]["sql"]
+    sent = []
+    with connection.execute_wrapper(lambda run, sql, *args: sent.append(sql) or run(sql, *args)):
+        rows.first(Position, "t0.code = %s", ["P1"])
+    assert len(sent) == 1
+    with rows.cursor() as first, rows.cursor() as second:
+        assert first is second
+    assert [p.pk for p in rows.fetch(Position, "t0.code = %s", ["P1"])] == [position.pk]
+
+
+def test_errors_come_as_django_exceptions(person, position):
+    from django.db import IntegrityError, transaction
+
+    def new(key):
+        return Inscription(
+            call=position.call, position=position, user=person, request_key=key,
+            registry_number=f"E-{key.hex[:8]}", snapshot={}, snapshot_sha256="c" * 64,
+            submitted_at=timezone.now(),
+        )  # fmt: skip
+
+    key = uuid.uuid4()
+    rows.insert(new(key))
+    with pytest.raises(IntegrityError), transaction.atomic():  # django.db's, not the driver's
+        rows.insert(new(key))
+    assert Inscription.objects.filter(request_key=key).count() == 1
+    with rows.cursor() as cursor:  # the kept cursor goes on working after the error
+        cursor.execute("SELECT COUNT(*) FROM applications_inscription")
+        assert cursor.fetchone()[0] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_that_answered_just_now_is_not_pinged_an_idle_one_is(position, monkeypatch):
+    """CONN_HEALTH_CHECKS (PostgreSQL) pings a reused connection at each request's first
+    statement; rows skips that ping when the connection answered under a second ago, and a
+    connection that died while idle longer is found dead and replaced."""
+    from django.db import close_old_connections, connections
+
+    connection = connections["default"]
+    if not connection.settings_dict.get("CONN_HEALTH_CHECKS"):
+        pytest.skip("health checks are on for PostgreSQL only (SQLite has no server to lose)")
+    import psycopg
+
+    pings = []
+    real = type(connection).is_usable
+    monkeypatch.setattr(type(connection), "is_usable", lambda db: pings.append(1) or real(db))
+
+    def request() -> int:
+        close_old_connections()  # what Django does when a request starts
+        with rows.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            return int(cursor.fetchone()[0])
+
+    before = request()
+    pings.clear()
+    assert request() == before and pings == []  # answered just now: no SELECT 1
+    monkeypatch.setattr(rows, "RECENT_ANSWER_SECONDS", 0.0)  # as if idle for a while
+    with psycopg.connect(
+        host="127.0.0.1", user="postgres", dbname="postgres", autocommit=True
+    ) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [before])
+    after = request()
+    assert pings == [1] and after != before  # pinged, found dead, a new connection answered
+    assert rows.first(Position, "t0.code = %s", ["P1"]).pk == position.pk
+
+
+def test_attach_joins_a_row_on_a_condition_of_its_own(position, django_assert_num_queries):
+    """The inscription POST reads the position, its call, organization and the call's
+    inscription stage at once: the first inscription stage in the cronograma's order, the
+    one the service would read, or None when the call has none."""
+    from merito.applications import services
+    from merito.calls.models import Stage, StageKind
+
+    call = position.call
+
+    def read():
+        return rows.first(
+            Position,
+            "t1.code = %s AND t0.code = %s",
+            [call.code, "P1"],
+            related=("call", "call__organization"),
+            attach=(services.with_inscription_stage("call", "t1", "t3"),),
+            order_by="",
+        )
+
+    found = read()
+    with django_assert_num_queries(0):
+        assert services.inscription_stage(found.call) is None
+    today = date.today()
+    for order, name, kind in [
+        (3, "Tercera", StageKind.INSCRIPTIONS),
+        (1, "Publicación", StageKind.OTHER),
+        (2, "Segunda", StageKind.INSCRIPTIONS),
+        (2, "Segunda bis", StageKind.INSCRIPTIONS),
+    ]:
+        Stage.objects.create(
+            call=call, name=name, kind=kind, order=order, start_date=today, end_date=today
+        )
+    expected = Stage.objects.filter(call=call, kind=StageKind.INSCRIPTIONS).first()
+    assert expected.name == "Segunda"
+    with django_assert_num_queries(1):
+        found = read()
+        stage = services.inscription_stage(found.call)
+        assert fields(stage) == fields(expected)
+        assert stage.call is found.call and stage.call.organization.pk == call.organization_id
+    assert services.inscription_stage(Call.objects.get(pk=call.pk)).pk == expected.pk

@@ -239,8 +239,7 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
-# Mail queued in bulk (inscription receipts) waits on this Redis list for the fan-out job.
-OUTBOX_BULK_KEY = env.str("OUTBOX_BULK_KEY", default="merito:outbox:bulk")
+# Mail queued in bulk (inscription receipts) waits in the outbox for the fan-out job.
 OUTBOX_FAN_OUT_SECONDS = env.float("OUTBOX_FAN_OUT_SECONDS", default=2.0)
 CELERY_BEAT_SCHEDULE = {
     "fan-out-outbox": {

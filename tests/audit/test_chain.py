@@ -125,3 +125,48 @@ def test_event_keeps_the_request_id_of_the_web_request(client):
     event = AuditEvent.objects.get(action="accounts.user.logged_in")
     assert event.request_id == "req-abc-12345"
     assert event.actor_id == user.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_appends_keep_one_unbroken_chain():
+    """PostgreSQL: eight threads append at once, each inside a transaction that goes on for
+    a moment after its append; the lock and the last-hash read (one statement) serialise
+    them, so every row links to the one committed before it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises every writing transaction itself")
+    import threading
+    import time
+
+    from django.db import connections
+
+    start = threading.Barrier(8)
+    errors = []
+
+    def append(worker: int) -> None:
+        try:
+            start.wait()
+            for n in range(5):
+                with transaction.atomic():
+                    audit_record(
+                        action="tests.thing.changed",
+                        object_type="tests.thing",
+                        object_id=f"{worker}-{n}",
+                        after={"n": n},
+                    )
+                    time.sleep(0.002)  # the commit comes a little after the read
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=append, args=(w,)) for w in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    events = list(AuditEvent.objects.order_by("id"))
+    assert len(events) == 40
+    assert events[0].previous_hash == GENESIS_HASH
+    assert all(b.previous_hash == a.entry_hash for a, b in itertools.pairwise(events))
+    assert audit_verify().ok

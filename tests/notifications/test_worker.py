@@ -64,8 +64,10 @@ def test_outbox_mail_is_delivered_by_a_worker_through_redis(redis_worker):
         context={"user": {"given_names": "Luis"}, "link": "http://x/r", "hours": 24},
         kind="accounts.password_reset",
     )
-    # No transaction block is open, so on_commit queued the task on Redis at once; the
-    # worker thread takes it from there. Wait (bounded) for the worker to deliver it.
+    # No transaction block is open, so on_commit queued the task on Redis at once (the row
+    # is not left for the fan-out job); the worker thread takes it from there. Wait
+    # (bounded) for the worker to deliver it.
+    assert message.handed_at is not None and _waiting() == []
     _wait_sent(message)
     assert message.status == OutboundEmail.Status.SENT
     assert message.attempts == 1
@@ -91,51 +93,44 @@ def _bulk_receipt():
     )
 
 
-@pytest.fixture
-def bulk_list(redis_worker, settings):
-    import redis
-
-    client = redis.Redis.from_url(REDIS_TEST_URL)
-    settings.OUTBOX_BULK_KEY = "merito:test:outbox:bulk"
-    client.delete(settings.OUTBOX_BULK_KEY)
-    yield lambda: [int(pk) for pk in client.lrange(settings.OUTBOX_BULK_KEY, 0, -1)]
-    client.delete(settings.OUTBOX_BULK_KEY)
+def _waiting() -> list[int]:
+    """Ids the fan-out job has not published a task for yet."""
+    return list(
+        OutboundEmail.objects.filter(status=OutboundEmail.Status.QUEUED, handed_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
-def test_bulk_mail_waits_on_the_list_until_the_fan_out_then_a_worker_sends_it(bulk_list):
-    from django.db import transaction
-
+def test_bulk_mail_waits_in_the_outbox_until_the_fan_out_then_a_worker_sends_it(redis_worker):
     from merito.notifications.tasks import fan_out_outbox
 
-    with transaction.atomic():
-        message = _bulk_receipt()
-        assert bulk_list() == []  # nothing leaves before the commit
-    assert bulk_list() == [message.pk]
+    message = _bulk_receipt()
     time.sleep(0.5)
     message.refresh_from_db()
     assert message.status == OutboundEmail.Status.QUEUED  # no task was published for it
+    assert message.handed_at is None
+    assert _waiting() == [message.pk]
     assert fan_out_outbox.delay().get(timeout=30) == 1
-    assert bulk_list() == []
+    assert _waiting() == []
     _wait_sent(message)
     assert message.status == OutboundEmail.Status.SENT
+    assert message.handed_at is not None
     assert [m.subject for m in mail.outbox] == ["Inscripción CNSC-2026-0000001"]
+    assert fan_out_outbox.delay().get(timeout=30) == 0  # never published twice
 
 
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
-def test_bulk_mail_not_pushed_stays_queued_and_the_sweep_sends_it(bulk_list, monkeypatch):
-    from merito.notifications import services
+def test_bulk_mail_whose_task_was_lost_stays_queued_and_the_sweep_sends_it(redis_worker):
     from merito.notifications.tasks import send_queued_emails
 
-    warned = []
-    monkeypatch.setattr(services, "_bulk_list", lambda: services._redis("redis://127.0.0.1:1/0"))
-    monkeypatch.setattr(services.logger, "warning", lambda *args: warned.append(args[0] % args[1:]))
     message = _bulk_receipt()
-    assert warned == [
-        f"outbox: id {message.pk} not pushed to the bulk list; the sweep will send it"
-    ]
+    # Marked as handed, but its task never reached the broker (a worker killed in between).
+    OutboundEmail.objects.filter(pk=message.pk).update(handed_at=message.created_at)
+    assert _waiting() == []
     message.refresh_from_db()
     assert message.status == OutboundEmail.Status.QUEUED
     assert send_queued_emails.delay().get(timeout=30) == 1
@@ -145,15 +140,15 @@ def test_bulk_mail_not_pushed_stays_queued_and_the_sweep_sends_it(bulk_list, mon
 
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
-def test_the_fan_out_takes_the_list_in_batches_in_order(bulk_list):
+def test_the_fan_out_takes_the_waiting_mail_in_batches_oldest_first(redis_worker):
     from merito.notifications.services import outbox_fan_out
 
     messages = [_bulk_receipt() for _ in range(5)]
-    assert bulk_list() == [m.pk for m in messages]
+    assert _waiting() == [m.pk for m in messages]
     assert outbox_fan_out(batch=2, max_batches=2) == 4  # two batches of two, in order
-    assert bulk_list() == [messages[-1].pk]
+    assert _waiting() == [messages[-1].pk]
     assert outbox_fan_out(batch=2) == 1
-    assert bulk_list() == []
+    assert _waiting() == []
     for message in messages:
         _wait_sent(message)
         assert message.status == OutboundEmail.Status.SENT

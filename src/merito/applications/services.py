@@ -39,8 +39,27 @@ def registry_number(call: Call, pk: int) -> str:
     return f"{call.code}-{pk:07d}"
 
 
+def with_inscription_stage(call_path: str, call_alias: str, alias: str) -> rows.Attach:
+    """For a ``rows`` read that joins a call (``call_path``, aliased ``call_alias``): its
+    inscription stage joined too (as ``alias``) and kept on the call, so that
+    ``inscription_stage`` does not read it again. The order is ``Stage.Meta.ordering``."""
+    return (
+        call_path,
+        "_inscription_stage",
+        Stage,
+        f"{alias}.id = (SELECT s.id FROM {Stage._meta.db_table} s WHERE s.call_id = "  # noqa: S608
+        f"{call_alias}.id AND s.kind = '{StageKind.INSCRIPTIONS.value}' "
+        'ORDER BY s."order", s.start_date, s.id LIMIT 1)',
+    )
+
+
 def inscription_stage(call: Call) -> Stage | None:
     """The call's inscription stage (the first one, if the schedule has several)."""
+    if "_inscription_stage" in call.__dict__:  # read with the call (with_inscription_stage)
+        stage: Stage | None = call.__dict__["_inscription_stage"]
+        if stage is not None:
+            stage.call = call
+        return stage
     if "stages" in getattr(call, "_prefetched_objects_cache", {}):
         return next((s for s in call.stages.all() if s.kind == StageKind.INSCRIPTIONS), None)
     stage = rows.first(Stage, "t0.call_id = %s AND t0.kind = %s", [call.pk, StageKind.INSCRIPTIONS])

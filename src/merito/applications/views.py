@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import cast
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import LazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -27,6 +28,17 @@ from merito.search import each_word
 MAX_POSITIONS = 50
 
 
+def _signed_in(request: HttpRequest) -> User:
+    """``request.user`` itself, out of its lazy wrappers (authentication's and two-factor's):
+    an inscription reads the user a few dozen times, each read through a wrapper an extra call."""
+    user: Any = request.user
+    while isinstance(user, LazyObject):
+        wrapper: Any = user
+        wrapper.pk  # noqa: B018 - evaluates the wrapper
+        user = wrapper._wrapped
+    return cast(User, user)
+
+
 def _call(code: str) -> Call:
     try:
         return call_selectors.call_detail(code=code)
@@ -35,12 +47,14 @@ def _call(code: str) -> Call:
 
 
 def _public_position(call_code: str, code: str) -> Position | None:
-    """The position with its call and organization (for the legal time zone) in one read."""
+    """The position with its call, organization (for the legal time zone) and inscription
+    stage in one read."""
     position = rows.first(
         Position,
         "t1.code = %s AND t0.code = %s",
         [call_code, code],
         related=("call", "call__organization"),
+        attach=(services.with_inscription_stage("call", "t1", "t3"),),
         order_by="",
     )
     return position if position is not None and position.call.is_visible else None
@@ -49,7 +63,7 @@ def _public_position(call_code: str, code: str) -> Position | None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest, code: str) -> HttpResponse:
-    user = cast(User, request.user)
+    user = _signed_in(request)
     now = timezone.now()
     errors: dict[str, str] = {}
     if request.method == "POST":

@@ -54,12 +54,14 @@ def audit_record(
     # No savepoint: a failure here must roll back the caller's whole transaction anyway.
     # The lock is held until that commit and serialises every writer, so little happens
     # after it: the JSON is ready beforehand and the last hash is read with plain SQL.
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+    with transaction.atomic(savepoint=False), rows.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
-        cursor.execute(_LAST_HASH_SQL)
+            # The lock, then the last hash read after it (audit migration 0003).
+            cursor.execute("SELECT merito_audit_tip(%s)", [_CHAIN_LOCK_KEY])
+        else:  # SQLite: every transaction already holds the database's write lock
+            cursor.execute(_LAST_HASH_SQL)
         last = cursor.fetchone()
-        previous = last[0] if last else GENESIS_HASH
+        previous = last[0] if last and last[0] else GENESIS_HASH
         created_at = datetime.now(UTC)
         fields = row_fields(
             created_at=created_at,

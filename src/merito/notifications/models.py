@@ -32,10 +32,20 @@ class OutboundEmail(models.Model):
     attempts = models.PositiveSmallIntegerField(_("intentos"), default=0)
     last_error = models.TextField(_("último error"), blank=True)
     created_at = models.DateTimeField(_("creado el"), auto_now_add=True)
+    # When its send task was published: at the commit for most mail; by the fan-out job for
+    # mail queued in bulk, which waits here with this empty until then.
+    handed_at = models.DateTimeField(_("entregado a la cola el"), null=True, blank=True)
     sent_at = models.DateTimeField(_("enviado el"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["id"],
+                condition=models.Q(status="queued", handed_at__isnull=True),
+                name="outbox_waiting_fan_out",
+            )
+        ]
         verbose_name = _("correo saliente")
         verbose_name_plural = _("correos salientes")
 

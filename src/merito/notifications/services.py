@@ -2,20 +2,19 @@
 
 Mail sent in bulk at a surge (inscription receipts: hundreds a second at a deadline) is
 not published as one Celery task per message from the request, which costs the web
-process about a millisecond of CPU each: its id goes onto a Redis list
-(``OUTBOX_BULK_KEY``, one RPUSH), and the beat job ``fan_out_outbox`` (every
-``OUTBOX_FAN_OUT_SECONDS``) turns the ids into ``send_email`` tasks on the worker side. A
-message whose id is lost (Redis down at that moment, a worker killed between the pop and
-the publish) is still *En cola* in the database, and the 60-second sweep sends it.
+process about a millisecond of CPU each: the row is written and nothing more. The beat
+job ``fan_out_outbox`` (every ``OUTBOX_FAN_OUT_SECONDS``) takes the queued rows no task was
+published for yet (``handed_at`` empty), oldest first, marks them and publishes one
+``send_email`` task each, from the worker side. A row whose task is lost (a worker killed
+between the mark and the publish, the broker down) is still *En cola*, and the 60-second
+sweep sends it.
 """
 
 from __future__ import annotations
 
 import logging
-from functools import cache
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -38,8 +37,8 @@ def email_enqueue(
 ) -> OutboundEmail:
     """Render ``template``.txt (and .html when it exists) into a queued outbox row.
 
-    ``bulk``: delivered through the Redis list and the fan-out job (a second or two later)
-    rather than a task published from this process; without a broker, sent as any other.
+    ``bulk``: left for the fan-out job (a second or two later) rather than a task published
+    from this process; without a broker, sent as any other.
     """
     body_text = render_to_string(f"{template}.txt", context)
     body_html: str
@@ -47,14 +46,14 @@ def email_enqueue(
         body_html = render_to_string(f"{template}.html", context)
     except Exception:  # noqa: BLE001 - the HTML part is optional
         body_html = ""
+    fan_out = bulk and not _celery().conf.task_always_eager
     message = rows.insert(
         OutboundEmail(
-            kind=kind, to=to, user=user, subject=subject, body_text=body_text, body_html=body_html
+            kind=kind, to=to, user=user, subject=subject, body_text=body_text,
+            body_html=body_html, handed_at=None if fan_out else timezone.now(),
         )
-    )
-    if bulk and not _celery().conf.task_always_eager:
-        transaction.on_commit(lambda: _push_bulk(message.pk))
-    else:
+    )  # fmt: skip
+    if not fan_out:
         _deliver_after_commit(message.pk)
     return message
 
@@ -79,41 +78,27 @@ def _celery() -> Any:
     return app
 
 
-def _bulk_list() -> Any:
-    """The broker's Redis, for the bulk list."""
-    return _redis(_celery().conf.broker_url)
-
-
-@cache
-def _redis(url: str) -> Any:
-    """One client per process and URL (it is thread-safe, with its own connection pool)."""
-    import redis
-
-    return redis.Redis.from_url(url)
-
-
-def _push_bulk(pk: int) -> None:
-    try:
-        _bulk_list().rpush(settings.OUTBOX_BULK_KEY, pk)
-    except Exception:  # noqa: BLE001 - the row stays queued; the sweep sends it
-        logger.warning("outbox: id %s not pushed to the bulk list; the sweep will send it", pk)
-
-
 def outbox_fan_out(*, batch: int = 500, max_batches: int = 20) -> int:
-    """Turn the ids on the bulk list into ``send_email`` tasks; how many were queued."""
+    """Publish a ``send_email`` task for each bulk message waiting, oldest first; how many.
+
+    Each batch is marked (``handed_at``) and committed before its tasks go out, rows locked
+    by another run are skipped, so two runs never publish the same message."""
     from merito.notifications.tasks import send_email
 
     queued = 0
     for _ in range(max_batches):
-        # Read and cut the head of the list in one MULTI (LPOP with a count needs Redis 6.2).
-        with _bulk_list().pipeline(transaction=True) as pipe:
-            pipe.lrange(settings.OUTBOX_BULK_KEY, 0, batch - 1)
-            pipe.ltrim(settings.OUTBOX_BULK_KEY, batch, -1)
-            ids, _trimmed = pipe.execute()
-        if not ids:
-            break
+        with transaction.atomic():
+            ids = list(
+                OutboundEmail.objects.select_for_update(skip_locked=True)
+                .filter(status=OutboundEmail.Status.QUEUED, handed_at__isnull=True)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:batch]
+            )
+            if not ids:
+                break
+            OutboundEmail.objects.filter(pk__in=ids).update(handed_at=timezone.now())
         for pk in ids:
-            send_email.delay(int(pk))
+            send_email.delay(pk)
         queued += len(ids)
     return queued
 

@@ -16,7 +16,7 @@ def send_email(pk: int) -> bool:
 def send_queued_emails() -> int:
     """Beat job: retry whatever is still queued (a worker restart, an SMTP outage)."""
     sent = 0
-    # Oldest first: after a surge whose ids never reached the bulk list, the first receipts
+    # Oldest first: after a surge whose tasks were lost, the first receipts
     # go out first.
     pending = (
         OutboundEmail.objects.filter(status=OutboundEmail.Status.QUEUED)
