@@ -3,8 +3,8 @@
 Creates a fresh database ``merito_bench`` on the local PostgreSQL, N applicants with complete
 profiles and signed-in sessions, starts gunicorn on 127.0.0.1, runs locust headless for a
 fixed number of users and seconds, prints throughput and latency percentiles, and cleans up.
-Options: --users, --seconds, --applicants, --workers, --threads. Skips (exit 0) without a
-reachable PostgreSQL unless CI=true.
+Options: --users, --seconds, --applicants, --workers, --threads, --worker-class (gthread or
+sync). Skips (exit 0) without a reachable PostgreSQL unless CI=true.
 """
 
 from __future__ import annotations

@@ -330,3 +330,49 @@ def test_attach_joins_a_row_on_a_condition_of_its_own(position, django_assert_nu
         assert fields(stage) == fields(expected)
         assert stage.call is found.call and stage.call.organization.pk == call.organization_id
     assert services.inscription_stage(Call.objects.get(pk=call.pk)).pk == expected.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_together_writes_all_or_nothing_in_one_statement_on_postgresql(person, position):
+    from django.db import IntegrityError, connection
+    from django.test.utils import CaptureQueriesContext
+
+    from merito.notifications.models import OutboundEmail
+
+    heard, later = [], []
+
+    def listen(sender, instance, created, **kwargs):
+        heard.append((sender.__name__, instance.pk))
+
+    def new(key, registry):
+        return Inscription(
+            call=position.call, position=position, user=person, request_key=key,
+            registry_number=registry, snapshot={"a": 1}, snapshot_sha256="d" * 64,
+            submitted_at=timezone.now(),
+        )  # fmt: skip
+
+    post_save.connect(listen, sender=OutboundEmail)
+    try:
+        with CaptureQueriesContext(connection) as seen, rows.together():
+            inscription = rows.insert(new(uuid.uuid4(), "T-1"))
+            mail = rows.insert(OutboundEmail(kind="k", to="a@example.org", subject="s"))
+            rows.after(lambda: later.append(mail.pk))
+            if rows.holding():
+                assert mail.pk is None and heard == [] and later == []  # held to the end
+                with pytest.raises(RuntimeError, match="together"):
+                    rows.update(inscription, "registry_number")
+    finally:
+        post_save.disconnect(listen, sender=OutboundEmail)
+    assert mail.pk is not None and heard == [("OutboundEmail", mail.pk)] and later == [mail.pk]
+    assert OutboundEmail.objects.filter(pk=mail.pk).exists()
+    assert Inscription.objects.filter(registry_number="T-1").exists()
+    if connection.vendor == "postgresql":
+        assert len(seen) == 1 and seen[0]["sql"].startswith("WITH ")  # no BEGIN, no COMMIT
+        assert rows.holding() is False
+    # A failing write takes the others with it.
+    before = OutboundEmail.objects.count()
+    with pytest.raises(IntegrityError), rows.together():
+        rows.insert(OutboundEmail(kind="k", to="b@example.org", subject="s"))
+        rows.insert(new(inscription.request_key, "T-2"))  # the same request key
+    assert OutboundEmail.objects.count() == before
+    assert not Inscription.objects.filter(registry_number="T-2").exists()

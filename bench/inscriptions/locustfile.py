@@ -7,7 +7,6 @@ import itertools
 import os
 import random
 import secrets
-import string
 import threading
 import uuid
 from pathlib import Path
@@ -18,7 +17,6 @@ SESSIONS = Path(os.environ.get("BENCH_SESSIONS", "sessions.txt")).read_text().sp
 CODE = os.environ.get("BENCH_CALL", "BENCH-2026")
 _next = itertools.count()
 _lock = threading.Lock()
-ALPHABET = string.ascii_letters + string.digits
 
 
 def next_session() -> str | None:
@@ -36,7 +34,7 @@ class Applicant(FastHttpUser):
         if session is None:
             self.environment.runner.quit()
             return
-        token = "".join(secrets.choice(ALPHABET) for _ in range(32))
+        token = secrets.token_hex(16)  # 32 characters, as Django's CSRF secret
         with self.client.post(
             f"/inscripciones/nueva/{CODE}/",
             data={

@@ -27,10 +27,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Model
 from django.db.models.signals import post_save, pre_save
 
@@ -307,6 +308,10 @@ def insert(obj: M) -> M:
     if pre_save.has_listeners(model):
         pre_save.send(model, instance=obj, raw=False, using=db.alias, update_fields=None)
     values = [f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields]
+    held = _held.get()
+    if held is not None and held.db is db:
+        held.writes.append((sql, values, obj, None if given else auto))
+        return obj
     with cursor(db) as kept:
         kept.execute(sql, values)
         if not given:
@@ -315,14 +320,115 @@ def insert(obj: M) -> M:
             else:
                 new_id = db.ops.last_insert_id(kept, meta.db_table, auto.column)  # type: ignore[union-attr]
             setattr(obj, auto.attname, new_id)  # type: ignore[union-attr]
+    _saved(db, obj)
+    return obj
+
+
+def _saved(db: Any, obj: Model) -> None:
     obj._state.adding = False
     obj._state.db = db.alias
+    model = type(obj)
     if post_save.has_listeners(model):
         post_save.send(
             model, instance=obj, created=True, update_fields=None, raw=False,
             using=db.alias,
         )  # fmt: skip
-    return obj
+
+
+class _Held:
+    """The writes of a ``together()`` block on PostgreSQL, sent as one statement at its end."""
+
+    def __init__(self, db: Any) -> None:
+        self.db = db
+        self.writes: list[tuple[str, list[Any], Model, Any]] = []
+        self.tails: list[tuple[str, list[Any], Callable[[Any], None]]] = []
+        self.after: list[Callable[[], None]] = []
+
+
+_held: ContextVar[_Held | None] = ContextVar("merito_rows_held", default=None)
+
+
+@contextmanager
+def together() -> Iterator[None]:
+    """The writes of the block are committed together, or none is.
+
+    On PostgreSQL the ``insert``s of the block are held and sent when it ends as ONE
+    statement (each a data-modifying ``WITH`` clause), followed by the expressions given to
+    ``tail`` (a function that appends the audit row, say); outside a transaction that
+    statement commits by itself, so the block costs no BEGIN and no COMMIT either. Ids the
+    database makes are set on the objects afterwards, then the ``post_save`` signals and the
+    ``after`` callbacks run. Inside the block nothing can read what the block wrote, and
+    only ``insert``, ``tail`` and ``after`` may write; ``update`` is refused. Elsewhere
+    (SQLite) the block is a plain ``transaction.atomic()`` and everything runs at once."""
+    db = _db()
+    if db.vendor != "postgresql" or _held.get() is not None:
+        with transaction.atomic():
+            yield
+        return
+    held = _Held(db)
+    token = _held.set(held)
+    try:
+        yield
+    finally:
+        _held.reset(token)
+    _send(held)
+
+
+def holding() -> bool:
+    """Whether this is a ``together()`` block on PostgreSQL (writes held to its end)."""
+    return _held.get() is not None
+
+
+def tail(sql: str, params: Sequence[Any], then: Callable[[Any], None]) -> None:
+    """In a ``together()`` block on PostgreSQL (``holding()``): add the SQL expression
+    ``sql`` to the end of the block's statement and call ``then`` with its value once it
+    has run."""
+    held = _held.get()
+    if held is None:
+        raise RuntimeError("rows.tail outside a rows.together() block on PostgreSQL")
+    held.tails.append((sql, list(params), then))
+
+
+def after(callback: Callable[[], None]) -> None:
+    """Run ``callback`` once the writes of the ``together()`` block are sent (at once outside
+    one). For callbacks that need the ids the database gives, like queuing a task."""
+    held = _held.get()
+    if held is None:
+        callback()
+    else:
+        held.after.append(callback)
+
+
+def _send(held: _Held) -> None:
+    db = held.db
+    quote = db.ops.quote_name
+    clauses: list[str] = []
+    results: list[str] = []
+    params: list[Any] = []
+    for n, (sql, values, _obj, auto) in enumerate(held.writes):
+        if auto is not None:  # its INSERT ends in RETURNING the id
+            results.append(f"(SELECT {quote(auto.column)} FROM w{n})")  # noqa: S608
+        clauses.append(f"w{n} AS ({sql})")
+        params.extend(values)
+    for sql, values, _then in held.tails:
+        results.append(sql)
+        params.extend(values)
+    if not clauses and not results:
+        return
+    statement = ("WITH " + ", ".join(clauses) + " " if clauses else "") + (
+        "SELECT " + (", ".join(results) or "1")
+    )
+    with cursor(db) as kept:
+        kept.execute(statement, params)
+        row = list(kept.fetchone())
+    for _sql, _values, obj, auto in held.writes:
+        if auto is not None:
+            setattr(obj, auto.attname, row.pop(0))
+        _saved(db, obj)
+    for _sql, _values, then in held.tails:
+        then(row.pop(0))
+    for callback in held.after:
+        callback()
 
 
 def next_id(model: type[Model]) -> int | None:
@@ -355,6 +461,8 @@ def update(obj: Model, *names: str) -> None:
         pk = quote(meta.pk.column)
         _writes[key] = (f"UPDATE {quote(meta.db_table)} SET {sets} WHERE {pk} = %s", fields)  # noqa: S608
     sql, fields = _writes[key]
+    if _held.get() is not None:
+        raise RuntimeError("rows.update inside rows.together(): write it after the block")
     updated = frozenset(names)
     if pre_save.has_listeners(model):
         pre_save.send(model, instance=obj, raw=False, using=db.alias, update_fields=updated)

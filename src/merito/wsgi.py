@@ -15,3 +15,9 @@ application = get_wsgi_application()
 # collecting per inscription, measured).
 get_resolver().url_patterns  # noqa: B018 (loads the URLconf and its views)
 gc.freeze()
+# A young collection after 50,000 new container objects instead of 700: a request makes a
+# few thousand and frees nearly all of them by reference counting, so the default ran the
+# collector several times per request for little (0.23 ms of CPU per inscription, measured).
+# The older generations keep their usual ratio.
+GC_THRESHOLDS = (50_000, 20, 20)
+gc.set_threshold(*GC_THRESHOLDS)

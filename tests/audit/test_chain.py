@@ -4,6 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
+from merito import rows
 from merito.audit import guard
 from merito.audit.chain import GENESIS_HASH
 from merito.audit.models import AuditEvent
@@ -129,9 +130,11 @@ def test_event_keeps_the_request_id_of_the_web_request(client):
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_appends_keep_one_unbroken_chain():
-    """PostgreSQL: eight threads append at once, each inside a transaction that goes on for
-    a moment after its append; the lock and the last-hash read (one statement) serialise
-    them, so every row links to the one committed before it."""
+    """PostgreSQL: eight threads append at once — half inside a transaction that goes on for
+    a moment after its append, half through ``rows.together()`` (the row hashed and
+    inserted by ``merito_audit_append`` in one statement); the lock and the last-hash read
+    serialise them, so every row links to the one committed before it, and the hashes
+    PostgreSQL made are the ones Python recomputes."""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises every writing transaction itself")
     import threading
@@ -146,14 +149,17 @@ def test_concurrent_appends_keep_one_unbroken_chain():
         try:
             start.wait()
             for n in range(5):
-                with transaction.atomic():
-                    audit_record(
+                block = transaction.atomic() if worker % 2 else rows.together()
+                with block:
+                    event = audit_record(
                         action="tests.thing.changed",
                         object_type="tests.thing",
                         object_id=f"{worker}-{n}",
-                        after={"n": n},
+                        object_label="Peña ñandú",
+                        after={"n": n, "nota": "4.50", "texto": "acción"},
                     )
                     time.sleep(0.002)  # the commit comes a little after the read
+                assert len(event.entry_hash) == 64
         except Exception as error:  # noqa: BLE001 - reported below
             errors.append(error)
         finally:

@@ -13,7 +13,7 @@ from django.db.models import Model
 
 from merito import rows
 from merito.audit import context
-from merito.audit.chain import GENESIS_HASH, entry_hash, row_fields
+from merito.audit.chain import GENESIS_HASH, canonical_json, entry_hash, row_fields
 from merito.audit.models import AuditEvent
 
 # Any constant works; it names the one PostgreSQL advisory lock that serialises appends.
@@ -50,7 +50,18 @@ def audit_record(
         object_label = object_label or str(obj)[:255]
     actor_id = actor.pk if actor is not None and getattr(actor, "pk", None) else None
     actor_label = str(actor)[:255] if actor_id else ""
-    before, after = _jsonable(before), _jsonable(after)
+    values = {
+        "actor_id": actor_id,
+        "actor_label": actor_label,
+        "action": action,
+        "object_type": object_type,
+        "object_id": str(object_id),
+        "object_label": object_label[:255],
+        "before": _jsonable(before),
+        "after": _jsonable(after),
+    }
+    if rows.holding():
+        return _append_held(**values)
     # No savepoint: a failure here must roll back the caller's whole transaction anyway.
     # The lock is held until that commit and serialises every writer, so little happens
     # after it: the JSON is ready beforehand and the last hash is read with plain SQL.
@@ -63,18 +74,7 @@ def audit_record(
         last = cursor.fetchone()
         previous = last[0] if last and last[0] else GENESIS_HASH
         created_at = datetime.now(UTC)
-        fields = row_fields(
-            created_at=created_at,
-            actor_id=actor_id,
-            actor_label=actor_label,
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id),
-            object_label=object_label[:255],
-            before=before,
-            after=after,
-            request_id=context.request_id.get(),
-        )
+        fields = row_fields(created_at=created_at, request_id=context.request_id.get(), **values)
         # The row is the hashed fields themselves (the time as a datetime, not its text).
         return rows.insert(
             AuditEvent(
@@ -83,6 +83,35 @@ def audit_record(
                 entry_hash=entry_hash(previous, fields),
             )
         )
+
+
+def _append_held(**values: Any) -> AuditEvent:
+    """Inside ``rows.together()`` on PostgreSQL: the row is appended by the block's single
+    statement (``merito_audit_append``, audit migration 0003), which takes the chain's lock,
+    reads the last hash and hashes the canonical JSON made here, as ``entry_hash`` does.
+    The event returned gets its hashes once the block has run."""
+    created_at = datetime.now(UTC)
+    fields = row_fields(created_at=created_at, request_id=context.request_id.get(), **values)
+    event = AuditEvent(**{**fields, "created_at": created_at})
+    db = connection
+    columns = ["actor_id", "actor_label", "action", "object_type", "object_id",
+               "object_label", "before", "after", "request_id"]  # fmt: skip
+    params = [
+        _CHAIN_LOCK_KEY,
+        canonical_json(fields),
+        created_at,
+        *(_field(name).get_db_prep_save(getattr(event, name), db) for name in columns),
+    ]  # fmt: skip
+
+    def hashed(value: list[str]) -> None:
+        event.previous_hash, event.entry_hash = value
+
+    rows.tail(f"merito_audit_append({', '.join(['%s'] * len(params))})", params, hashed)
+    return event
+
+
+def _field(name: str) -> Any:
+    return AuditEvent._meta.get_field(name)
 
 
 @dataclass(frozen=True)

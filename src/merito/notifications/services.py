@@ -54,7 +54,8 @@ def email_enqueue(
         )
     )  # fmt: skip
     if not fan_out:
-        _deliver_after_commit(message.pk)
+        # Inside rows.together() the row is written at the end of the block: its id too.
+        rows.after(lambda: _deliver_after_commit(message.pk))
     return message
 
 
