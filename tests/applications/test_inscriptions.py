@@ -85,6 +85,34 @@ def test_a_double_click_or_retry_makes_one_inscription(client, call, applicant):
 
 
 @pytest.mark.django_db
+def test_the_form_refuses_a_second_inscription_and_anothers_request_key(client, call, applicant):
+    """Through the form, where the earlier inscriptions are read with the position."""
+    client.force_login(applicant)
+    key = str(uuid.uuid4())
+    client.post(apply_url(call), {"request_key": key, "position": "P0001"})
+    number = Inscription.objects.get().registry_number
+    again = client.post(
+        apply_url(call), {"request_key": str(uuid.uuid4()), "position": "P0002"}, follow=True
+    )
+    html = again.content.decode()
+    assert f"Ya está inscrito en esta convocatoria con el número {number}" in html
+    assert Inscription.objects.count() == 1
+    other = make_user(email="otra@example.org", document_number="52000111")
+    load_demo_catalogue()
+    _fill_profile(other)
+    client.force_login(other)
+    taken = client.post(apply_url(call), {"request_key": key, "position": "P0001"}, follow=True)
+    assert "Esa solicitud no es suya." in taken.content.decode()
+    assert Inscription.objects.count() == 1
+    # A withdrawn inscription does not count as active.
+    Inscription.objects.update(state=InscriptionState.WITHDRAWN)
+    client.force_login(applicant)
+    response = client.post(apply_url(call), {"request_key": str(uuid.uuid4()), "position": "P0002"})
+    assert response.status_code == 302
+    assert Inscription.objects.filter(state=InscriptionState.ACTIVE).count() == 1
+
+
+@pytest.mark.django_db
 def test_a_second_inscription_in_the_same_call_is_refused(call, applicant):
     services.inscription_submit(user=applicant, position=position(call), request_key=uuid.uuid4())
     with pytest.raises(DomainError, match="Ya está inscrito en esta convocatoria"):
@@ -250,13 +278,13 @@ def test_applying_reads_each_thing_once(
     monkeypatch.setattr("merito.notifications.services._deliver_after_commit", lambda pk: None)
     client.force_login(applicant)
     sections = 6  # the demo profile leaves one section empty
-    # Session, user, position with its call, organization and inscription stage, earlier
+    # Session, user, position with its call, organization, inscription stage and earlier
     # inscriptions, profile with its documents, its sections with theirs; then on SQLite
     # savepoint, insert, registry number, outbox, the chain's last hash, audit row, release;
     # on PostgreSQL the id from the sequence and ONE statement that writes the inscription,
     # its receipt and the audit row (no BEGIN or COMMIT either).
     writes = 2 if connection.vendor == "postgresql" else 7
-    with django_assert_num_queries(4 + 1 + sections + writes):
+    with django_assert_num_queries(3 + 1 + sections + writes):
         response = client.post(
             apply_url(call), {"request_key": str(uuid.uuid4()), "position": "P0001"}
         )

@@ -53,6 +53,36 @@ def with_inscription_stage(call_path: str, call_alias: str, alias: str) -> rows.
     )
 
 
+def with_earlier_inscriptions(
+    user: Any, request_key: uuid.UUID, aliases: tuple[str, str]
+) -> tuple[tuple[rows.Attach, rows.Attach], list[Any]]:
+    """For a ``rows`` read of the position applied to (aliased ``t0``): the inscription made
+    with this request key and the user's active inscription in the call, joined (as the
+    given aliases) and kept on the position, so that ``inscription_submit`` does not read
+    them again; and the parameters of those joins, which go before the read's own."""
+    same, active = aliases
+    key = _KEY.get_db_prep_value(uuid.UUID(str(request_key)), connection)
+    return (
+        ("", "_same_key", Inscription, f"{same}.request_key = %s"),
+        (
+            "",
+            "_active",
+            Inscription,
+            f"{active}.user_id = %s AND {active}.call_id = t0.call_id AND "
+            f"{active}.state = '{InscriptionState.ACTIVE.value}'",
+        ),
+    ), [key, user.pk]
+
+
+def _earlier(user: Any, position: Position, request_key: uuid.UUID) -> list[Inscription]:
+    """The inscription made with this key, and the user's active one in the call."""
+    if "_same_key" in position.__dict__:  # read with the position
+        same, active = position.__dict__["_same_key"], position.__dict__["_active"]
+        return [same] + ([active] if active is not None and active != same else [])
+    key = _KEY.get_db_prep_value(request_key, connection)
+    return rows.fetch(Inscription, _EARLIER, [key, user.pk, position.call_id])
+
+
 def inscription_stage(call: Call) -> Stage | None:
     """The call's inscription stage (the first one, if the schedule has several)."""
     if "_inscription_stage" in call.__dict__:  # read with the call (with_inscription_stage)
@@ -99,9 +129,7 @@ def inscription_submit(
     request_key = uuid.UUID(str(request_key))
     call = position.call
     # One read answers both "was this request already made?" and "is there an active one?".
-    earlier = rows.fetch(
-        Inscription, _EARLIER, [_KEY.get_db_prep_value(request_key, connection), user.pk, call.pk]
-    )
+    earlier = [i for i in _earlier(user, position, request_key) if i is not None]
     existing = next((i for i in earlier if i.request_key == request_key), None)
     if existing is not None:
         if existing.user_id != user.pk:

@@ -46,15 +46,16 @@ def _call(code: str) -> Call:
         raise Http404(_("No existe una convocatoria pública con ese código.")) from None
 
 
-def _public_position(call_code: str, code: str) -> Position | None:
-    """The position with its call, organization (for the legal time zone) and inscription
-    stage in one read."""
+def _public_position(call_code: str, code: str, user: User, key: uuid.UUID) -> Position | None:
+    """The position with its call, organization (for the legal time zone), inscription stage,
+    and this user's inscription with this request key or active in the call, in one read."""
+    earlier, params = services.with_earlier_inscriptions(user, key, ("t4", "t5"))
     position = rows.first(
         Position,
         "t1.code = %s AND t0.code = %s",
-        [call_code, code],
+        [*params, call_code, code],
         related=("call", "call__organization"),
-        attach=(services.with_inscription_stage("call", "t1", "t3"),),
+        attach=(services.with_inscription_stage("call", "t1", "t3"), *earlier),
         order_by="",
     )
     return position if position is not None and position.call.is_visible else None
@@ -73,7 +74,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             key = uuid.UUID(request.POST.get("request_key", ""))
         except ValueError:
             raise Http404 from None
-        position = _public_position(code, request.POST.get("position", ""))
+        position = _public_position(code, request.POST.get("position", ""), user, key)
         if position is None:
             errors["position"] = _("Empleo o plaza: elija uno de la lista.")
         else:
