@@ -376,3 +376,28 @@ def test_together_writes_all_or_nothing_in_one_statement_on_postgresql(person, p
         rows.insert(new(inscription.request_key, "T-2"))  # the same request key
     assert OutboundEmail.objects.count() == before
     assert not Inscription.objects.filter(registry_number="T-2").exists()
+
+
+def test_a_failed_together_block_leaves_the_callers_transaction_usable(person, position):
+    """Inside a transaction (this test's own), a write refused by a unique key rolls back
+    to a savepoint, as atomic() would: the caller can still read and write."""
+    from django.db import IntegrityError
+
+    def new(key, registry):
+        return Inscription(
+            call=position.call, position=position, user=person, request_key=key,
+            registry_number=registry, snapshot={}, snapshot_sha256="e" * 64,
+            submitted_at=timezone.now(),
+        )  # fmt: skip
+
+    key = uuid.uuid4()
+    with rows.together():
+        rows.insert(new(key, "S-1"))
+    with pytest.raises(IntegrityError), rows.together():
+        rows.insert(new(key, "S-2"))
+    assert Inscription.objects.filter(request_key=key).count() == 1  # still usable
+    third = new(uuid.uuid4(), "S-3")
+    third.state = "withdrawn"  # one active inscription per call
+    with rows.together():
+        rows.insert(third)
+    assert Inscription.objects.filter(registry_number__in=["S-1", "S-3"]).count() == 2

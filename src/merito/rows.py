@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -357,8 +357,9 @@ def together() -> Iterator[None]:
     ``tail`` (a function that appends the audit row, say); outside a transaction that
     statement commits by itself, so the block costs no BEGIN and no COMMIT either. Ids the
     database makes are set on the objects afterwards, then the ``post_save`` signals and the
-    ``after`` callbacks run. Inside the block nothing can read what the block wrote, and
-    only ``insert``, ``tail`` and ``after`` may write; ``update`` is refused. Elsewhere
+    ``after`` callbacks run. Inside a caller's transaction the statement is wrapped in a
+    savepoint. Inside the block nothing can read what the block wrote, and only ``insert``,
+    ``tail`` and ``after`` may write; ``update`` is refused. Elsewhere
     (SQLite) the block is a plain ``transaction.atomic()`` and everything runs at once."""
     db = _db()
     if db.vendor != "postgresql" or _held.get() is not None:
@@ -418,7 +419,10 @@ def _send(held: _Held) -> None:
     statement = ("WITH " + ", ".join(clauses) + " " if clauses else "") + (
         "SELECT " + (", ".join(results) or "1")
     )
-    with cursor(db) as kept:
+    # Inside a caller's transaction the statement gets a savepoint, so that a failure (a
+    # unique key taken meanwhile) leaves that transaction usable, as atomic() would.
+    savepoint = transaction.atomic(using=db.alias) if db.in_atomic_block else nullcontext()
+    with savepoint, cursor(db) as kept:
         kept.execute(statement, params)
         row = list(kept.fetchone())
     for _sql, _values, obj, auto in held.writes:

@@ -282,8 +282,9 @@ def test_applying_reads_each_thing_once(
     # inscriptions, profile with its documents, its sections with theirs; then on SQLite
     # savepoint, insert, registry number, outbox, the chain's last hash, audit row, release;
     # on PostgreSQL the id from the sequence and ONE statement that writes the inscription,
-    # its receipt and the audit row (no BEGIN or COMMIT either).
-    writes = 2 if connection.vendor == "postgresql" else 7
+    # its receipt and the audit row (no BEGIN or COMMIT either; here, inside the test's own
+    # transaction, between a savepoint and its release).
+    writes = 2 + 2 if connection.vendor == "postgresql" else 7
     with django_assert_num_queries(3 + 1 + sections + writes):
         response = client.post(
             apply_url(call), {"request_key": str(uuid.uuid4()), "position": "P0001"}
