@@ -109,6 +109,21 @@ def position(make_call, minedu):  # noqa: F811
     return Position.objects.create(call=call, code="P1", name="Profesional", vacancies=2)
 
 
+def unsaved(position, person, **fields) -> Inscription:
+    """A new inscription of ``person`` to ``position`` (a fresh request key unless given)."""
+    values = {
+        "call": position.call,
+        "position": position,
+        "user": person,
+        "request_key": uuid.uuid4(),
+        "snapshot": {},
+        "snapshot_sha256": "b" * 64,
+        "submitted_at": timezone.now(),
+        **fields,
+    }
+    return Inscription(**values)
+
+
 def test_fetch_joins_two_levels_and_adds_extra_columns(position, django_assert_num_queries):
     call = position.call
     with django_assert_num_queries(1):
@@ -193,16 +208,7 @@ def test_an_id_taken_from_the_sequence_goes_in_with_the_row(person, position):
         return
 
     def new(**fields):
-        return Inscription(
-            call=position.call,
-            position=position,
-            user=person,
-            request_key=uuid.uuid4(),
-            snapshot={},
-            snapshot_sha256="b" * 64,
-            submitted_at=timezone.now(),
-            **fields,
-        )
+        return unsaved(position, person, **fields)
 
     first = rows.insert(new(id=taken, registry_number=f"N-{taken}", state="withdrawn"))
     after = rows.insert(new(registry_number="N-siguiente"))
@@ -239,11 +245,7 @@ def test_errors_come_as_django_exceptions(person, position):
     from django.db import IntegrityError, transaction
 
     def new(key):
-        return Inscription(
-            call=position.call, position=position, user=person, request_key=key,
-            registry_number=f"E-{key.hex[:8]}", snapshot={}, snapshot_sha256="c" * 64,
-            submitted_at=timezone.now(),
-        )  # fmt: skip
+        return unsaved(position, person, request_key=key, registry_number=f"E-{key.hex[:8]}")
 
     key = uuid.uuid4()
     rows.insert(new(key))
@@ -345,11 +347,7 @@ def test_together_writes_all_or_nothing_in_one_statement_on_postgresql(person, p
         heard.append((sender.__name__, instance.pk))
 
     def new(key, registry):
-        return Inscription(
-            call=position.call, position=position, user=person, request_key=key,
-            registry_number=registry, snapshot={"a": 1}, snapshot_sha256="d" * 64,
-            submitted_at=timezone.now(),
-        )  # fmt: skip
+        return unsaved(position, person, request_key=key, registry_number=registry)
 
     post_save.connect(listen, sender=OutboundEmail)
     try:
@@ -384,11 +382,7 @@ def test_a_failed_together_block_leaves_the_callers_transaction_usable(person, p
     from django.db import IntegrityError
 
     def new(key, registry):
-        return Inscription(
-            call=position.call, position=position, user=person, request_key=key,
-            registry_number=registry, snapshot={}, snapshot_sha256="e" * 64,
-            submitted_at=timezone.now(),
-        )  # fmt: skip
+        return unsaved(position, person, request_key=key, registry_number=registry)
 
     key = uuid.uuid4()
     with rows.together():
