@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -26,19 +27,28 @@ from merito.notifications.services import email_enqueue
 from merito.profiles.selectors import profile_snapshot_and_missing, snapshot_sha256
 
 _KEY = Inscription._meta.get_field("request_key")
-# The state as a literal, not a parameter: a prepared (generic) plan can then use the partial
-# unique index one_active_inscription_per_call, instead of walking every active inscription
-# of the call through (call, state) when the table's statistics are stale.
-_EARLIER = (
-    "t0.request_key = %s OR "
-    f"(t0.user_id = %s AND t0.call_id = %s AND t0.state = '{InscriptionState.ACTIVE.value}')"
-)
+
+
+def _active_in_call(alias: str, call_id: str) -> str:
+    """SQL: the inscription ``alias`` is the user's (a parameter) active one in the call.
+
+    The state as a literal, not a parameter: a prepared (generic) plan can then use the
+    partial unique index one_active_inscription_per_call, instead of walking every active
+    inscription of the call through (call, state) when the table's statistics are stale."""
+    return (
+        f"{alias}.user_id = %s AND {alias}.call_id = {call_id} AND "
+        f"{alias}.state = '{InscriptionState.ACTIVE.value}'"
+    )
+
+
+_EARLIER = f"t0.request_key = %s OR ({_active_in_call('t0', '%s')})"
 
 
 def registry_number(call: Call, pk: int) -> str:
     return f"{call.code}-{pk:07d}"
 
 
+@cache  # the same few strings on every inscription
 def with_inscription_stage(call_path: str, call_alias: str, alias: str) -> rows.Attach:
     """For a ``rows`` read that joins a call (``call_path``, aliased ``call_alias``): its
     inscription stage joined too (as ``alias``) and kept on the call, so that
@@ -60,25 +70,23 @@ def with_earlier_inscriptions(
     with this request key and the user's active inscription in the call, joined (as the
     given aliases) and kept on the position, so that ``inscription_submit`` does not read
     them again; and the parameters of those joins, which go before the read's own."""
-    same, active = aliases
     key = _KEY.get_db_prep_value(uuid.UUID(str(request_key)), connection)
+    return _earlier_attach(*aliases), [key, user.pk]
+
+
+@cache
+def _earlier_attach(same: str, active: str) -> tuple[rows.Attach, rows.Attach]:
     return (
         ("", "_same_key", Inscription, f"{same}.request_key = %s"),
-        (
-            "",
-            "_active",
-            Inscription,
-            f"{active}.user_id = %s AND {active}.call_id = t0.call_id AND "
-            f"{active}.state = '{InscriptionState.ACTIVE.value}'",
-        ),
-    ), [key, user.pk]
+        ("", "_active", Inscription, _active_in_call(active, "t0.call_id")),
+    )
 
 
 def _earlier(user: Any, position: Position, request_key: uuid.UUID) -> list[Inscription]:
     """The inscription made with this key, and the user's active one in the call."""
     if "_same_key" in position.__dict__:  # read with the position
         same, active = position.__dict__["_same_key"], position.__dict__["_active"]
-        return [same] + ([active] if active is not None and active != same else [])
+        return [i for i in (same, None if active == same else active) if i is not None]
     key = _KEY.get_db_prep_value(request_key, connection)
     return rows.fetch(Inscription, _EARLIER, [key, user.pk, position.call_id])
 
@@ -129,7 +137,7 @@ def inscription_submit(
     request_key = uuid.UUID(str(request_key))
     call = position.call
     # One read answers both "was this request already made?" and "is there an active one?".
-    earlier = [i for i in _earlier(user, position, request_key) if i is not None]
+    earlier = _earlier(user, position, request_key)
     existing = next((i for i in earlier if i.request_key == request_key), None)
     if existing is not None:
         if existing.user_id != user.pk:

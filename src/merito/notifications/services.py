@@ -12,7 +12,6 @@ sweep sends it.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from django.db import transaction
@@ -21,8 +20,6 @@ from django.utils import timezone
 
 from merito import rows
 from merito.notifications.models import OutboundEmail
-
-logger = logging.getLogger(__name__)
 
 
 def email_enqueue(
