@@ -8,8 +8,11 @@ from urllib.parse import urlparse
 
 import pytest
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from merito.accounts.models import User
+from merito.accounts.second_factor import requires_second_factor
 from merito.celery import app as celery_app
 from merito.organizations.models import Organization, OrganizationKind, Role
 from merito.organizations.services import role_assign
@@ -78,6 +81,19 @@ def make_user(
     )
 
 
+def sign_in(client, user: User) -> None:
+    """Sign ``user`` in as the real login would leave it: a staff account with its second
+    factor verified (a confirmed TOTP device is made when it has none)."""
+    client.force_login(user)
+    if requires_second_factor(User.objects.get(pk=user.pk)):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="Pruebas", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+
 @pytest.fixture
 def organization(db) -> Organization:
     return Organization.objects.create(
@@ -115,3 +131,11 @@ def _allow_wiping_the_audit_table_between_tests():
     guard.purge_allowed = True
     yield
     guard.purge_allowed = False
+
+
+@pytest.fixture
+def mail_now(monkeypatch):
+    """Deliver queued mail at once: a test runs in one transaction that never commits."""
+    monkeypatch.setattr(
+        "django.db.transaction.on_commit", lambda func, using=None, robust=False: func()
+    )

@@ -35,7 +35,7 @@ from merito.profiles.selectors import (
     profile_snapshot,
 )
 from tests.calls.conftest import make_call, minedu  # noqa: F401  (fixtures)
-from tests.conftest import make_user
+from tests.conftest import make_user, sign_in
 from tests.documents.conftest import storage_dir  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -176,7 +176,7 @@ def test_insert_and_update_store_what_the_orm_stores_and_send_the_signals(person
 
 
 def test_the_session_engine_reads_live_sessions_only(person, client):
-    client.force_login(person)
+    sign_in(client, person)
     key = client.cookies["sessionid"].value
     assert SessionStore(key).load()[SESSION_KEY] == str(person.pk)
     assert client.get(reverse("applications:list")).status_code == 200

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from merito.audit.models import AuditEvent
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import PASSWORD, make_user, sign_in
 
 
 @pytest.fixture
@@ -103,7 +103,7 @@ def test_inactive_account_cannot_log_in(client, operator):
 
 @pytest.mark.django_db
 def test_logout_is_a_post_and_ends_the_session(client, operator):
-    client.force_login(operator)
+    sign_in(client, operator)
     assert client.get(reverse("accounts:logout")).status_code == 405
     response = client.post(reverse("accounts:logout"), follow=True)
     assert "Cerró su sesión" in response.content.decode()

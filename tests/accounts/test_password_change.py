@@ -1,13 +1,13 @@
 import pytest
 from django.urls import reverse
 
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import PASSWORD, make_user, sign_in
 
 
 @pytest.fixture
 def signed_in(client, db):
     user = make_user(email="docente@example.org")
-    client.force_login(user)
+    sign_in(client, user)
     return user
 
 

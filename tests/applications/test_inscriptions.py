@@ -20,7 +20,7 @@ from merito.profiles.models import Membership
 from merito.profiles.selectors import snapshot_sha256
 from merito.profiles.services import profile_entry_save
 from tests.calls.conftest import add_inscriptions, add_positions
-from tests.conftest import make_user
+from tests.conftest import make_user, sign_in
 from tests.documents.conftest import storage_dir  # noqa: F401
 
 
@@ -57,7 +57,7 @@ def apply_url(call) -> str:
 
 @pytest.mark.django_db
 def test_apply_freezes_the_profile_and_gives_a_receipt(client, call, applicant, mailoutbox):
-    client.force_login(applicant)
+    sign_in(client, applicant)
     page = client.get(apply_url(call))
     key = page.context["request_key"]
     response = client.post(apply_url(call), {"request_key": key, "position": "P0001"}, follow=True)
@@ -76,7 +76,7 @@ def test_apply_freezes_the_profile_and_gives_a_receipt(client, call, applicant, 
 
 @pytest.mark.django_db
 def test_a_double_click_or_retry_makes_one_inscription(client, call, applicant):
-    client.force_login(applicant)
+    sign_in(client, applicant)
     key = str(uuid.uuid4())
     first = client.post(apply_url(call), {"request_key": key, "position": "P0001"})
     second = client.post(apply_url(call), {"request_key": key, "position": "P0001"})
@@ -87,7 +87,7 @@ def test_a_double_click_or_retry_makes_one_inscription(client, call, applicant):
 @pytest.mark.django_db
 def test_the_form_refuses_a_second_inscription_and_anothers_request_key(client, call, applicant):
     """Through the form, where the earlier inscriptions are read with the position."""
-    client.force_login(applicant)
+    sign_in(client, applicant)
     key = str(uuid.uuid4())
     client.post(apply_url(call), {"request_key": key, "position": "P0001"})
     number = Inscription.objects.get().registry_number
@@ -100,13 +100,13 @@ def test_the_form_refuses_a_second_inscription_and_anothers_request_key(client, 
     other = make_user(email="otra@example.org", document_number="52000111")
     load_demo_catalogue()
     _fill_profile(other)
-    client.force_login(other)
+    sign_in(client, other)
     taken = client.post(apply_url(call), {"request_key": key, "position": "P0001"}, follow=True)
     assert "Esa solicitud no es suya." in taken.content.decode()
     assert Inscription.objects.count() == 1
     # A withdrawn inscription does not count as active.
     Inscription.objects.update(state=InscriptionState.WITHDRAWN)
-    client.force_login(applicant)
+    sign_in(client, applicant)
     response = client.post(apply_url(call), {"request_key": str(uuid.uuid4()), "position": "P0002"})
     assert response.status_code == 302
     assert Inscription.objects.filter(state=InscriptionState.ACTIVE).count() == 1
@@ -164,7 +164,7 @@ def test_withdraw_then_apply_again_while_open_and_never_after_closing(client, ca
     inscription, _ = services.inscription_submit(
         user=applicant, position=position(call), request_key=uuid.uuid4()
     )
-    client.force_login(applicant)
+    sign_in(client, applicant)
     client.post(reverse("applications:withdraw", args=[inscription.registry_number]))
     inscription.refresh_from_db()
     assert inscription.state == InscriptionState.WITHDRAWN
@@ -189,7 +189,7 @@ def test_an_incomplete_profile_cannot_apply(call):
 
 @pytest.mark.django_db
 def test_tampered_input_and_other_peoples_receipts(client, call, applicant):
-    client.force_login(applicant)
+    sign_in(client, applicant)
     bad_position = client.post(
         apply_url(call), {"request_key": str(uuid.uuid4()), "position": "NOPE"}
     )
@@ -202,7 +202,7 @@ def test_tampered_input_and_other_peoples_receipts(client, call, applicant):
         user=applicant, position=position(call), request_key=uuid.uuid4()
     )
     other = make_user(email="otro@example.org")
-    client.force_login(other)
+    sign_in(client, other)
     assert (
         client.get(reverse("applications:receipt", args=[inscription.registry_number])).status_code
         == 404
@@ -276,16 +276,17 @@ def test_applying_reads_each_thing_once(
     client, call, applicant, monkeypatch, django_assert_num_queries
 ):
     monkeypatch.setattr("merito.notifications.services._deliver_after_commit", lambda pk: None)
-    client.force_login(applicant)
+    sign_in(client, applicant)
     sections = 6  # the demo profile leaves one section empty
-    # Session, user, position with its call, organization, inscription stage and earlier
+    # Session, user, the user's roles (does the account need a second factor?), position with
+    # its call, organization, inscription stage and earlier
     # inscriptions, profile with its documents, its sections with theirs; then on SQLite
     # savepoint, insert, registry number, outbox, the chain's last hash, audit row, release;
     # on PostgreSQL the id from the sequence and ONE statement that writes the inscription,
     # its receipt and the audit row (no BEGIN or COMMIT either; here, inside the test's own
     # transaction, between a savepoint and its release).
     writes = 2 + 2 if connection.vendor == "postgresql" else 7
-    with django_assert_num_queries(3 + 1 + sections + writes):
+    with django_assert_num_queries(3 + 1 + 1 + sections + writes):
         response = client.post(
             apply_url(call), {"request_key": str(uuid.uuid4()), "position": "P0001"}
         )

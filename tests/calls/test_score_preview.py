@@ -18,7 +18,7 @@ from merito.profiles.models import (
     QualityProcess,
 )
 from merito.profiles.services import profile_get_or_create
-from tests.conftest import make_user
+from tests.conftest import make_user, sign_in
 
 
 @pytest.fixture
@@ -116,7 +116,7 @@ def test_anonymous_visitors_are_sent_to_login(client, peers_call):
 @pytest.mark.django_db
 def test_the_preview_scores_the_current_profile_line_by_line(client, alice, peers_call):
     full_profile(alice)
-    client.force_login(alice)
+    sign_in(client, alice)
     html = client.get(preview(peers_call.code)).content.decode()
     assert "Cumple todos los requisitos." in html
     # 2000–2012 full time = 156 months, 36 beyond the requirement: 3 years × 2 = 6;
@@ -133,7 +133,7 @@ def test_the_preview_scores_the_current_profile_line_by_line(client, alice, peer
 def test_a_missing_requirement_is_explained(client, alice, peers_call):
     full_profile(alice)
     Education.objects.filter(level="doctorate").update(knowledge_area="engineering")
-    client.force_login(alice)
+    sign_in(client, alice)
     html = client.get(preview(peers_call.code)).content.decode()
     assert "No cumple un requisito excluyente." in html
     assert "El doctorado no es de un área del perfil" in html
@@ -142,7 +142,7 @@ def test_a_missing_requirement_is_explained(client, alice, peers_call):
 @pytest.mark.django_db
 def test_another_persons_profile_never_counts(client, alice, peers_call):
     full_profile(make_user(email="bob@example.org", given_names="Bob"))
-    client.force_login(alice)
+    sign_in(client, alice)
     html = client.get(preview(peers_call.code)).content.decode()
     assert "No cumple un requisito excluyente." in html
     assert "<dt>Puntaje final estimado</dt><dd><strong>0</strong></dd>" in html
@@ -152,7 +152,7 @@ def test_another_persons_profile_never_counts(client, alice, peers_call):
 @pytest.mark.django_db
 def test_the_detail_can_be_downloaded_as_csv(client, alice, peers_call):
     full_profile(alice)
-    client.force_login(alice)
+    sign_in(client, alice)
     response = client.get(preview(peers_call.code), {"formato": "csv"})
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
@@ -167,7 +167,7 @@ def test_a_rubric_read_from_other_records_says_there_is_no_online_estimate(
     client, alice, make_call, organization
 ):
     call = make_call(organization, "ASC-2019", rubric_id="minedu-ascenso-2019")
-    client.force_login(alice)
+    sign_in(client, alice)
     html = client.get(preview(call.code)).content.decode()
     assert "no hay estimación en línea" in html
 

@@ -15,7 +15,7 @@ from merito.notifications.models import Notice, OutboundEmail
 from merito.profiles.models import Experience, Membership
 from merito.profiles.selectors import snapshot_sha256
 from merito.profiles.services import profile_entry_save
-from tests.conftest import make_user
+from tests.conftest import make_user, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def test_only_members_of_the_bank_open_cases_and_are_told_why(client):
     outsider = make_user(email="fuera@example.org")
     with pytest.raises(DomainError, match="no aparecen en el banco de pares"):
         services.case_open(user=outsider)
-    client.force_login(outsider)
+    sign_in(client, outsider)
     html = client.get(reverse("cases:dashboard")).content.decode()
     assert "Sus datos no aparecen en el banco de pares académicos." in html
     assert "Nueva solicitud de actualización de información" not in html
@@ -43,7 +43,7 @@ def test_one_open_case_at_a_time_with_a_link_to_it(client, peer):
     assert case.number.startswith("GP-") and case.state == CaseState.DRAFT
     with pytest.raises(DomainError, match=f"Ya tiene abierto el caso {case.number}"):
         services.case_open(user=peer)
-    client.force_login(peer)
+    sign_in(client, peer)
     html = client.get(reverse("cases:dashboard")).content.decode()
     assert f'href="/pares/casos/{case.number}/"' in html
     assert "Nueva solicitud de actualización de información</button>" not in html
@@ -59,7 +59,7 @@ def test_the_database_refuses_a_second_open_case():
 
 
 def test_a_double_click_on_new_case_creates_one_case(client, peer):
-    client.force_login(peer)
+    sign_in(client, peer)
     client.post(reverse("cases:open"))
     response = client.post(reverse("cases:open"), follow=True)
     assert UpdateCase.objects.filter(user=peer).count() == 1
@@ -74,7 +74,7 @@ def test_submitting_requires_the_consent(client, peer):
     with pytest.raises(DomainError) as refused:
         services.case_submit(case=case, user=peer, consent=False)
     assert refused.value.field == "consent"
-    client.force_login(peer)
+    sign_in(client, peer)
     response = client.post(reverse("cases:submit", args=[case.number]), follow=True)
     assert (
         "Autorización de tratamiento de datos personales: es obligatoria"
@@ -109,7 +109,7 @@ def test_in_verification_the_profile_is_locked_with_a_clear_message(client, peer
     entry.society = "Otra"
     with pytest.raises(DomainError, match=f"Su caso {case.number} está en Verificación"):
         profile_entry_save(user=peer, entry=entry)
-    client.force_login(peer)
+    sign_in(client, peer)
     response = client.get(
         reverse("profiles:entry_edit", args=["sociedades", entry.pk]), follow=True
     )
@@ -118,7 +118,7 @@ def test_in_verification_the_profile_is_locked_with_a_clear_message(client, peer
 
 def test_another_persons_case_is_not_found(client, peer):
     case = services.case_open(user=peer)
-    client.force_login(make_user(email="otro@example.org"))
+    sign_in(client, make_user(email="otro@example.org"))
     assert client.get(reverse("cases:detail", args=[case.number])).status_code == 404
     assert client.post(reverse("cases:submit", args=[case.number])).status_code == 404
 
@@ -127,10 +127,10 @@ def test_another_persons_case_is_not_found(client, peer):
 
 
 def test_only_verifiers_see_the_queue(client, peer, verifier):
-    client.force_login(peer)
+    sign_in(client, peer)
     assert client.get(reverse("cases:queue")).status_code == 403
     case = open_and_submit(peer)
-    client.force_login(verifier)
+    sign_in(client, verifier)
     html = client.get(reverse("cases:queue"), {"estado": "verification"}).content.decode()
     assert case.number in html
     assert "Verificación: <strong>1</strong>" in html
@@ -141,7 +141,7 @@ def test_only_verifiers_see_the_queue(client, peer, verifier):
 def test_correction_round_trip(client, peer, verifier, mailoutbox):
     case = open_and_submit(peer)
     membership = Membership.objects.get(profile__user=peer)
-    client.force_login(verifier)
+    sign_in(client, verifier)
     url = reverse("cases:verify", args=[case.number])
     page = client.get(url).content.decode()
     assert "Asociación Colombiana de Facultades de Educación" in page
@@ -160,7 +160,7 @@ def test_correction_round_trip(client, peer, verifier, mailoutbox):
     assert "La constancia no tiene fecha de expedición." in returned.body
 
     # The peer sees the observation beside the flagged entry, and may edit again.
-    client.force_login(peer)
+    sign_in(client, peer)
     section = client.get(reverse("profiles:section", args=["sociedades"])).content.decode()
     assert "Observación del verificador:" in section
     assert "La constancia no tiene fecha de expedición." in section
@@ -203,7 +203,7 @@ def test_a_case_assigned_to_another_verifier_is_refused(peer, verifier, men):
 
 def test_the_verifier_opens_only_pdfs_of_the_submitted_profile(client, peer, verifier):
     case = open_and_submit(peer)
-    client.force_login(verifier)
+    sign_in(client, verifier)
     sections = client.get(reverse("cases:verify", args=[case.number])).context["sections"]
     document_id = sections[1].items[0].documents[0]["id"]
     ok = client.get(reverse("cases:verify_document", args=[case.number, document_id]))
@@ -217,7 +217,7 @@ def test_staff_can_resend_a_message(client, peer, verifier):
     case = open_and_submit(peer)
     message = OutboundEmail.objects.get(kind="cases.submitted")
     OutboundEmail.objects.filter(pk=message.pk).update(status=OutboundEmail.Status.FAILED)
-    client.force_login(verifier)
+    sign_in(client, verifier)
     client.post(
         reverse("cases:verify", args=[case.number]), {"accion": "reenviar", "email": message.pk}
     )
@@ -289,7 +289,7 @@ def test_a_case_in_verification_never_lapses(peer, settings):
 
 def test_the_peer_sees_the_timeline(client, peer):
     case = open_and_submit(peer)
-    client.force_login(peer)
+    sign_in(client, peer)
     html = client.get(reverse("cases:detail", args=[case.number])).content.decode()
     assert "Caso creado" in html and "Enviado a verificación" in html
     assert "no se pueden hacer cambios" in html

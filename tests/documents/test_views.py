@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from merito.documents.models import Document, DocumentKind
 from merito.documents.services import document_upload
-from tests.conftest import make_user
+from tests.conftest import make_user, sign_in
 from tests.documents.conftest import PNG_BYTES, make_pdf, pdf_of_size, pdf_upload, stored_files
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ UPLOAD = reverse("documents:upload")
 
 @pytest.fixture
 def alice_client(client, alice):
-    client.force_login(alice)
+    sign_in(client, alice)
     return client
 
 

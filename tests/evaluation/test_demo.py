@@ -8,6 +8,7 @@ from django.urls import reverse
 from merito.accounts.models import User
 from merito.evaluation import models
 from merito.evaluation.demo import load_demo_evaluation
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,7 @@ def test_running_it_twice_changes_nothing(demo):
 @pytest.mark.parametrize("username", ["gerencia.cnsc", "admin.operador"])
 def test_every_page_renders_for_both_back_office_roles(client, demo, username):
     user = User.objects.get(username=username)
-    client.force_login(user)
+    sign_in(client, user)
     test = models.Test.objects.get(process=demo, test_type=models.TestType.VRM)
     job = models.Job.objects.filter(position__call=demo.call).first()
     operator = test.operator
@@ -89,7 +90,7 @@ def test_list_pages_do_not_grow_queries_with_rows(client, demo):
 
     from merito.calls.models import Call, Position
 
-    client.force_login(User.objects.get(username="gerencia.cnsc"))
+    sign_in(client, User.objects.get(username="gerencia.cnsc"))
     urls = [
         reverse("evaluation:process_list"),
         reverse("evaluation:process_detail", args=[demo.pk]),
@@ -123,10 +124,10 @@ def test_the_demo_folders_are_distributed_and_their_pages_render(client, demo):
     assert not folders.filter(state=models.FolderState.UNASSIGNED).exists()
     analyst = User.objects.get(username="analista1")
     assert folders.filter(analyst=analyst).count() == 30
-    client.force_login(User.objects.get(username="admin.operador"))
+    sign_in(client, User.objects.get(username="admin.operador"))
     for name in ("distribution_manual", "distribution_automatic", "test_detail"):
         assert client.get(reverse(f"evaluation:{name}", args=[demo.pk, vrm.pk])).status_code == 200
-    client.force_login(analyst)
+    sign_in(client, analyst)
     response = client.get(reverse("evaluation:my_folders"))
     assert response.status_code == 200 and "DEMO-CNSC" in response.content.decode()
     folder = folders.first()

@@ -20,7 +20,7 @@ from merito.errors import DomainError
 from merito.evaluation import distribution, models, services
 from merito.evaluation.models import Folder, FolderAssignment, FolderState, JobState
 from merito.organizations.models import Role
-from tests.conftest import make_user
+from tests.conftest import make_user, sign_in
 from tests.evaluation.conftest import exam_data, person
 
 pytestmark = pytest.mark.django_db
@@ -138,7 +138,7 @@ def test_distributing_a_closed_published_or_other_test_is_refused(
         models.SelectionProcess.objects.filter(pk=test.process_id).update(test_stage_open=False)
     else:
         models.Test.objects.filter(pk=test.pk).update(**change)
-    client.force_login(luz)
+    sign_in(client, luz)
     response = client.post(
         manual_url(test),
         {"accion": "seleccionados", "carpeta": [folders[0].pk], "analista": team["ana"].pk},
@@ -155,7 +155,7 @@ def test_distributing_a_closed_published_or_other_test_is_refused(
 
 
 def test_manual_assignment_without_a_role_user_is_refused(client, luz, test, folders, team):
-    client.force_login(luz)
+    sign_in(client, luz)
     response = client.post(
         manual_url(test), {"accion": "seleccionados", "carpeta": [folders[0].pk]}, follow=True
     )
@@ -166,7 +166,7 @@ def test_manual_assignment_without_a_role_user_is_refused(client, luz, test, fol
 def test_the_marked_folders_go_to_the_chosen_users_with_history_and_audit(
     client, luz, test, folders, team
 ):
-    client.force_login(luz)
+    sign_in(client, luz)
     picked = [folders[0].pk, folders[1].pk]
     response = client.post(
         manual_url(test),
@@ -235,7 +235,7 @@ def test_mass_assignment_takes_only_unassigned_folders_up_to_the_quantity(
     distribution.folders_assign_selected(
         test=test, folder_ids=[folders[0].pk], users={Role.ANALYST: team["andres"]}, by=luz
     )
-    client.force_login(luz)
+    sign_in(client, luz)
     response = client.post(
         manual_url(test),
         {"accion": "masiva", "cantidad": "3", "supervisor": team["sofia"].pk},
@@ -258,7 +258,7 @@ def test_mass_assignment_takes_only_unassigned_folders_up_to_the_quantity(
 )
 def test_bad_mass_assignments_are_refused(client, luz, test, folders, team, data, message):
     data = {k: (team[v].pk if k in ("analista", "auditor") else v) for k, v in data.items()}
-    client.force_login(luz)
+    sign_in(client, luz)
     response = client.post(manual_url(test), {"accion": "masiva", **data}, follow=True)
     assert message in response.content.decode()
     assert not FolderAssignment.objects.exists()
@@ -292,7 +292,7 @@ def test_automatic_distribution_runs_as_a_job_balanced_per_role_and_level(
     distribution.conflict_declare(
         user=team["ana"], document_number=conflicted.user.document_number, reason="", by=luz
     )
-    client.force_login(luz)
+    sign_in(client, luz)
     url = reverse("evaluation:distribution_automatic", args=[test.process_id, test.pk])
     response = client.post(url, {"tipo": "automatic"}, follow=True)
     page = response.content.decode()
@@ -432,7 +432,7 @@ def test_two_people_saving_the_same_folder_the_second_is_told_to_reload(luz, tes
 
 def test_the_folder_page_refuses_a_stale_form(client, luz, test, folders, team):
     _assign_all(luz, test, folders, team)
-    client.force_login(team["ana"])
+    sign_in(client, team["ana"])
     url = reverse("evaluation:my_folder", args=[folders[0].pk])
     stale = Folder.objects.get(pk=folders[0].pk).version - 1
     response = client.post(
@@ -447,13 +447,13 @@ def test_the_analyst_scores_on_the_page_and_the_supervisor_approves(
 ):
     _assign_all(luz, test, folders, team)
     folder = Folder.objects.get(pk=folders[0].pk)
-    client.force_login(team["ana"])
+    sign_in(client, team["ana"])
     url = reverse("evaluation:my_folder", args=[folder.pk])
     assert "Criterios de selección" in client.get(url).content.decode()
     client.post(url, {"accion": "score", "decision": "not_met", "version": folder.version})
     folder.refresh_from_db()
     assert folder.state == FolderState.SCORED and folder.passed is False
-    client.force_login(team["sofia"])
+    sign_in(client, team["sofia"])
     client.post(url, {"accion": "approve", "version": folder.version})
     folder.refresh_from_db()
     assert folder.state in (FolderState.APPROVED, FolderState.TO_AUDIT)
@@ -464,17 +464,17 @@ def test_an_action_of_another_role_is_403_and_a_folder_not_held_is_404(
 ):
     _assign_all(luz, test, folders, team)
     folder = Folder.objects.get(pk=folders[0].pk)
-    client.force_login(team["ana"])
+    sign_in(client, team["ana"])
     url = reverse("evaluation:my_folder", args=[folder.pk])
     response = client.post(url, {"accion": "approve", "version": folder.version})
     assert response.status_code == 403
-    client.force_login(team["andres"])
+    sign_in(client, team["andres"])
     assert client.get(url).status_code == 404
     # The administrator's view of a folder through another test of the process: 404.
     other = services.test_save(
         process=process, test=None, data=exam_data(test.operator, test_type="va"), by=luz
     )
-    client.force_login(luz)
+    sign_in(client, luz)
     good = reverse("evaluation:test_folder", args=[process.pk, test.pk, folder.pk])
     bad = reverse("evaluation:test_folder", args=[process.pk, other.pk, folder.pk])
     assert client.get(good).status_code == 200
@@ -484,9 +484,9 @@ def test_an_action_of_another_role_is_403_and_a_folder_not_held_is_404(
 def test_another_operator_cannot_open_the_distribution_and_workers_cannot_distribute(
     client, pedro, test, team, folders
 ):
-    client.force_login(pedro)
+    sign_in(client, pedro)
     assert client.get(manual_url(test)).status_code == 404
-    client.force_login(team["ana"])
+    sign_in(client, team["ana"])
     assert client.get(manual_url(test)).status_code == 403
 
 
@@ -511,7 +511,7 @@ def test_list_pages_keep_their_query_count_bounded(
         inscribe(jobs[n % 2])
     distribution.folders_sync(test=test)
     _assign_all(luz, test, list(Folder.objects.filter(test=test)), team)
-    client.force_login(luz)
+    sign_in(client, luz)
     with django_assert_max_num_queries(25):
         response = client.get(manual_url(test) + "?por_pagina=20&orden=-documento&rol=analyst")
     assert response.status_code == 200 and response.content.decode().count('name="carpeta"') == 20
@@ -522,14 +522,14 @@ def test_list_pages_keep_their_query_count_bounded(
     auto = reverse("evaluation:distribution_automatic", args=[test.process_id, test.pk])
     with django_assert_max_num_queries(25):
         assert client.get(auto).status_code == 200
-    client.force_login(team["ana"])
+    sign_in(client, team["ana"])
     with django_assert_max_num_queries(15):
         response = client.get(reverse("evaluation:my_folders"))
     assert response.content.decode().count("/gestion/mis-carpetas/") >= 20
 
 
 def test_manual_filters_and_page_sizes(client, luz, test, folders, team, jobs):
-    client.force_login(luz)
+    sign_in(client, luz)
     opec = jobs[1].job.opec_number
     page = client.get(manual_url(test) + f"?opec={opec}&estado=unassigned").content.decode()
     assert page.count('name="carpeta"') == 2
@@ -541,7 +541,7 @@ def test_manual_filters_and_page_sizes(client, luz, test, folders, team, jobs):
 
 
 def test_conflicts_page(client, team):
-    client.force_login(team["ana"])
+    sign_in(client, team["ana"])
     url = reverse("evaluation:conflicts")
     response = client.post(url, {"document_number": "12a", "reason": ""})
     assert response.status_code == 400 and "solo dígitos" in response.content.decode()
@@ -595,9 +595,9 @@ def test_gerencia_opens_the_test_stage_and_an_operator_admin_cannot(
     client, carlos, luz, process, vrm
 ):
     url = reverse("evaluation:process_test_stage", args=[process.pk])
-    client.force_login(luz)
+    sign_in(client, luz)
     assert client.post(url, {"abrir": "1"}).status_code == 403
-    client.force_login(carlos)
+    sign_in(client, carlos)
     client.post(url, {"abrir": "1"})
     process.refresh_from_db()
     assert process.test_stage_open
@@ -606,7 +606,7 @@ def test_gerencia_opens_the_test_stage_and_an_operator_admin_cannot(
 
 
 def test_gerencia_sees_the_counters_but_does_not_distribute(client, carlos, test, folders):
-    client.force_login(carlos)
+    sign_in(client, carlos)
     detail = reverse("evaluation:test_detail", args=[test.process_id, test.pk])
     page = client.get(detail).content.decode()
     assert "Sin distribuir" in page and "Distribución manual" not in page
@@ -620,7 +620,7 @@ def test_folders_per_user_paginate_filter_and_export(
         user = person(Role.ANALYST, unal, f"analista.p{n:02d}")
         services.test_user_link(test=test, user=user, role=Role.ANALYST, by=luz)
     _assign_all(luz, test, folders, team)
-    client.force_login(luz)
+    sign_in(client, luz)
     detail = reverse("evaluation:test_detail", args=[test.process_id, test.pk])
     first = client.get(detail).content.decode()
     # 26 users in folder roles, by role and username: ana.analista and 19 of the new

@@ -7,6 +7,9 @@ from django.urls import reverse
 
 from merito.audit.models import AuditEvent
 from merito.evaluation.models import OperatorProfile
+from merito.organizations.models import Organization, OrganizationKind, Role
+from tests.conftest import sign_in
+from tests.evaluation.conftest import person
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +29,7 @@ VALID = {
 
 
 def test_the_administrator_saves_the_operator_data(client, luz, unal):
-    client.force_login(luz)
+    sign_in(client, luz)
     response = client.post(reverse("evaluation:operator_detail", args=[unal.pk]), VALID)
     assert response.status_code == 302
     profile = OperatorProfile.objects.get(organization=unal)
@@ -38,7 +41,7 @@ def test_the_administrator_saves_the_operator_data(client, luz, unal):
 
 
 def test_a_wrong_check_digit_is_refused_and_nothing_changes(client, luz, unal):
-    client.force_login(luz)
+    sign_in(client, luz)
     response = client.post(
         reverse("evaluation:operator_detail", args=[unal.pk]), {**VALID, "nit_check_digit": "4"}
     )
@@ -49,7 +52,7 @@ def test_a_wrong_check_digit_is_refused_and_nothing_changes(client, luz, unal):
 
 
 def test_a_phone_with_symbols_is_refused(client, luz, unal):
-    client.force_login(luz)
+    sign_in(client, luz)
     response = client.post(
         reverse("evaluation:operator_detail", args=[unal.pk]), {**VALID, "phone": "601-316"}
     )
@@ -58,14 +61,14 @@ def test_a_phone_with_symbols_is_refused(client, luz, unal):
 
 
 def test_another_operators_administrator_gets_404(client, pedro, unal):
-    client.force_login(pedro)
+    sign_in(client, pedro)
     assert client.get(reverse("evaluation:operator_detail", args=[unal.pk])).status_code == 404
     response = client.post(reverse("evaluation:operator_detail", args=[unal.pk]), VALID)
     assert response.status_code == 404
 
 
-def test_process_management_reads_but_cannot_edit(client, carlos, unal):
-    client.force_login(carlos)
+def test_process_management_reads_but_cannot_edit(client, carlos, unal, vrm):
+    sign_in(client, carlos)
     page = client.get(reverse("evaluation:operator_detail", args=[unal.pk]))
     assert page.status_code == 200
     assert "Solo el administrador del operador puede modificar" in page.content.decode()
@@ -75,16 +78,44 @@ def test_process_management_reads_but_cannot_edit(client, carlos, unal):
 
 
 def test_an_analyst_gets_403(client, ana, unal):
-    client.force_login(ana)
+    sign_in(client, ana)
     assert client.get(reverse("evaluation:operator_detail", args=[unal.pk])).status_code == 403
     assert client.get(reverse("evaluation:operator_list")).status_code == 403
 
 
 def test_the_operator_list_shows_only_its_own_and_exports_csv(client, luz, unal, andes):
-    client.force_login(luz)
+    sign_in(client, luz)
     page = client.get(reverse("evaluation:operator_list")).content.decode()
     assert "Universidad Nacional" in page
     assert "Universidad de los Andes" not in page
     csv = client.get(reverse("evaluation:operator_list") + "?formato=csv")
     assert csv["Content-Type"].startswith("text/csv")
     assert "Universidad Nacional" in csv.content.decode()
+
+
+def test_process_management_sees_only_operators_of_the_processes_it_manages(
+    client, carlos, luz, unal, andes, vrm
+):
+    """Gerencia of the MINEDU opened UNAL-OP and read its users' documents and e-mails;
+    it is now scoped to the operators awarded a test of a process it manages."""
+    minedu = Organization.objects.create(
+        name="Ministerio de Educación del Perú",
+        short_name="MINEDU",
+        kind=OrganizationKind.MINISTRY,
+        country="PE",
+    )
+    outsider = person(Role.PROCESS_MANAGEMENT, minedu, "gerencia.minedu")
+    sign_in(client, outsider)
+    detail = reverse("evaluation:operator_detail", args=[unal.pk])
+    assert client.get(detail).status_code == 404
+    assert client.get(detail + "?formato=csv").status_code == 404
+    listing = client.get(reverse("evaluation:operator_list")).content.decode()
+    assert "Universidad Nacional" not in listing
+    exported = client.get(reverse("evaluation:operator_list") + "?formato=csv").content.decode()
+    assert "Universidad Nacional" not in exported
+
+    # Carlos manages the process with a test awarded to UNAL, none to Andes.
+    sign_in(client, carlos)
+    assert client.get(detail).status_code == 200
+    assert "luz.admin@example.org" in client.get(detail + "?formato=csv").content.decode()
+    assert client.get(reverse("evaluation:operator_detail", args=[andes.pk])).status_code == 404

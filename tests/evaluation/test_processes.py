@@ -10,6 +10,7 @@ from merito.calls.models import CallState, Notice, Position
 from merito.errors import DomainError
 from merito.evaluation import services
 from merito.evaluation.models import Job, ProcessState, ProcessStateChange
+from tests.conftest import sign_in
 from tests.documents.conftest import PNG_BYTES, pdf_upload
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ def create_form(entity, **overrides):
 
 
 def test_process_management_creates_a_process_open_with_its_justification(client, carlos, entity):
-    client.force_login(carlos)
+    sign_in(client, carlos)
     response = client.post(reverse("evaluation:process_create"), create_form(entity))
     assert response.status_code == 302
     process = services.SelectionProcess.objects.get(call__code="CNSC-2026-07")
@@ -45,7 +46,7 @@ def test_process_management_creates_a_process_open_with_its_justification(client
 
 
 def test_creation_without_the_pdf_is_refused(client, carlos, entity):
-    client.force_login(carlos)
+    sign_in(client, carlos)
     response = client.post(
         reverse("evaluation:process_create"), create_form(entity, justification=None)
     )
@@ -54,7 +55,7 @@ def test_creation_without_the_pdf_is_refused(client, carlos, entity):
 
 
 def test_a_duplicate_code_is_refused(client, carlos, entity, process):
-    client.force_login(carlos)
+    sign_in(client, carlos)
     response = client.post(
         reverse("evaluation:process_create"), create_form(entity, code=process.call.code)
     )
@@ -63,14 +64,14 @@ def test_a_duplicate_code_is_refused(client, carlos, entity, process):
 
 
 def test_an_operator_admin_cannot_create_or_edit_processes(client, luz, entity, process, vrm):
-    client.force_login(luz)
+    sign_in(client, luz)
     assert client.get(reverse("evaluation:process_create")).status_code == 403
     assert client.get(reverse("evaluation:process_edit", args=[process.pk])).status_code == 403
     assert client.get(reverse("evaluation:job_list", args=[process.pk])).status_code == 403
 
 
 def test_the_operator_sees_processes_awarded_to_it_read_only(client, luz, process, vrm):
-    client.force_login(luz)
+    sign_in(client, luz)
     page = client.get(reverse("evaluation:process_detail", args=[process.pk]))
     assert page.status_code == 200
     text = page.content.decode()
@@ -79,7 +80,7 @@ def test_the_operator_sees_processes_awarded_to_it_read_only(client, luz, proces
 
 
 def test_another_operators_process_answers_404(client, pedro, process, vrm):
-    client.force_login(pedro)
+    sign_in(client, pedro)
     assert client.get(reverse("evaluation:process_detail", args=[process.pk])).status_code == 404
     assert (
         client.get(reverse("evaluation:test_detail", args=[process.pk, vrm.pk])).status_code == 404
@@ -89,14 +90,14 @@ def test_another_operators_process_answers_404(client, pedro, process, vrm):
 
 
 def test_a_person_without_a_back_office_role_gets_403(client, alice, process):
-    client.force_login(alice)
+    sign_in(client, alice)
     assert client.get(reverse("evaluation:process_list")).status_code == 403
     assert client.get(reverse("evaluation:process_detail", args=[process.pk])).status_code == 403
 
 
 def test_the_list_counts_jobs_and_ascenso_vacancies(client, carlos, process, positions):
     Job.objects.create(position=positions[2], opec_number=1001, ascenso_vacancies=1)
-    client.force_login(carlos)
+    sign_in(client, carlos)
     listing = client.get(reverse("evaluation:process_list"))
     row = listing.context["page"].object_list[0]
     assert (row.total_jobs, row.ascenso_jobs) == (3, 1)
@@ -111,13 +112,13 @@ def test_the_ascenso_percentage_is_decimal_arithmetic(client, carlos, process, p
     # (a float 100.0 bound as a parameter) it is 0.025000000000000001 and showed 0.03.
     Job.objects.create(position=positions[2], opec_number=1001, ascenso_vacancies=1)
     Position.objects.filter(pk=positions[2].pk).update(vacancies=3997)
-    client.force_login(carlos)
+    sign_in(client, carlos)
     csv = client.get(reverse("evaluation:process_list") + "?formato=csv").content.decode()
     assert ",3,1,4000,1,0.02,A" in csv
 
 
 def test_a_process_without_jobs_counts_zero(client, carlos, process):
-    client.force_login(carlos)
+    sign_in(client, carlos)
     row = client.get(reverse("evaluation:process_list")).context["page"].object_list[0]
     assert (row.total_jobs, row.total_vacancies, row.ascenso_percent) == (0, 0, 0)
 
@@ -125,7 +126,7 @@ def test_a_process_without_jobs_counts_zero(client, carlos, process):
 def test_the_list_filters_by_state_and_paginates(client, carlos, make_process):
     for n in range(25):
         make_process(f"P-{n:02d}")
-    client.force_login(carlos)
+    sign_in(client, carlos)
     first = client.get(reverse("evaluation:process_list") + "?orden=codigo")
     assert first.context["page"].paginator.count == 25
     assert len(first.context["page"].object_list) == 20
@@ -169,7 +170,7 @@ def test_state_transitions(process, carlos, start, target, allowed):
 
 
 def test_a_state_change_requires_the_justification_pdf(client, carlos, process):
-    client.force_login(carlos)
+    sign_in(client, carlos)
     url = reverse("evaluation:process_state", args=[process.pk])
     response = client.post(url, {"state": "suspended"}, follow=True)
     assert "Este campo es obligatorio" in response.content.decode() or (
@@ -184,7 +185,7 @@ def test_a_state_change_requires_the_justification_pdf(client, carlos, process):
 
 
 def test_a_fake_pdf_is_refused_and_the_state_stays(client, carlos, process):
-    client.force_login(carlos)
+    sign_in(client, carlos)
     fake = pdf_upload(PNG_BYTES, name="acta.pdf")
     client.post(
         reverse("evaluation:process_state", args=[process.pk]),
@@ -196,7 +197,7 @@ def test_a_fake_pdf_is_refused_and_the_state_stays(client, carlos, process):
 
 
 def test_the_state_changes_through_the_page_and_is_audited(client, carlos, process):
-    client.force_login(carlos)
+    sign_in(client, carlos)
     response = client.post(
         reverse("evaluation:process_state", args=[process.pk]),
         {"state": "suspended", "justification": pdf_upload(), "reason": "Orden judicial"},
@@ -208,7 +209,7 @@ def test_the_state_changes_through_the_page_and_is_audited(client, carlos, proce
 
 
 def test_the_operator_cannot_change_the_state(client, luz, process, vrm):
-    client.force_login(luz)
+    sign_in(client, luz)
     response = client.post(
         reverse("evaluation:process_state", args=[process.pk]),
         {"state": "suspended", "justification": pdf_upload()},
@@ -234,13 +235,13 @@ def test_subprocesses_show_on_the_parent(client, carlos, make_process, entity):
     services.process_update(
         process=child, entity=entity, parent=parent, call_data={}, process_data={}, by=carlos
     )
-    client.force_login(carlos)
+    sign_in(client, carlos)
     page = client.get(reverse("evaluation:process_detail", args=[parent.pk])).content.decode()
     assert "HIJO" in page
 
 
 def test_jobs_detail_with_manual_opening_in_a_new_tab(client, carlos, luz, process, vrm):
-    client.force_login(carlos)
+    sign_in(client, carlos)
     response = client.post(
         reverse("evaluation:job_create", args=[process.pk]),
         {
@@ -264,7 +265,7 @@ def test_jobs_detail_with_manual_opening_in_a_new_tab(client, carlos, luz, proce
         {"kind": "alternative", "education": "Título profesional", "experience": "24 meses"},
     )
     assert job.requirements.count() == 1
-    client.force_login(luz)
+    sign_in(client, luz)
     page = client.get(reverse("evaluation:job_detail", args=[process.pk, job.pk])).content.decode()
     assert 'target="_blank"' in page and "Alternativa" in page
     manual = client.get(reverse("evaluation:process_document", args=[process.pk, job.manual_id]))
@@ -274,7 +275,7 @@ def test_jobs_detail_with_manual_opening_in_a_new_tab(client, carlos, luz, proce
 
 
 def test_ascenso_vacancies_cannot_exceed_the_vacancies(client, carlos, process):
-    client.force_login(carlos)
+    sign_in(client, carlos)
     response = client.post(
         reverse("evaluation:job_create", args=[process.pk]),
         {"opec_number": "9", "code": "1", "name": "X", "level": "Asesor", "salary": "1",
@@ -287,7 +288,7 @@ def test_ascenso_vacancies_cannot_exceed_the_vacancies(client, carlos, process):
 
 def test_a_document_of_another_process_answers_404(client, carlos, process, make_process):
     other = make_process("OTRO")
-    client.force_login(carlos)
+    sign_in(client, carlos)
     url = reverse("evaluation:process_document", args=[process.pk, other.justification_id])
     assert client.get(url).status_code == 404
 
@@ -299,7 +300,7 @@ def test_notices_open_once_per_session_in_a_dialog(client, luz, process, vrm):
         call=process.call, title="Cambio de fecha", body="La prueba se aplaza.",
         published_at=timezone.now(),
     )  # fmt: skip
-    client.force_login(luz)
+    sign_in(client, luz)
     first = client.get(reverse("evaluation:home")).content.decode()
     assert '<dialog id="avisos-dialogo"' in first
     assert 'data-abrir-al-cargar="true"' in first
@@ -310,7 +311,7 @@ def test_notices_open_once_per_session_in_a_dialog(client, luz, process, vrm):
 
 
 def test_process_management_edits_a_process(client, carlos, process, entity):
-    client.force_login(carlos)
+    sign_in(client, carlos)
     form = create_form(entity, code=process.call.code, name="Nombre corregido", justification=None)
     form["keep_in_opec_history"] = "on"
     response = client.post(reverse("evaluation:process_edit", args=[process.pk]), form)
@@ -324,7 +325,7 @@ def test_process_management_edits_a_process(client, carlos, process, entity):
 
 
 def test_the_missing_pdf_message_names_the_field(client, carlos, process):
-    client.force_login(carlos)
+    sign_in(client, carlos)
     response = client.post(
         reverse("evaluation:process_state", args=[process.pk]), {"state": "suspended"}, follow=True
     )

@@ -19,6 +19,7 @@ from merito.calls.models import Position
 from merito.evaluation import distribution, models, report_views, reports, services
 from merito.evaluation.models import Folder, JobState, ReportJob
 from merito.organizations.models import Role
+from tests.conftest import sign_in
 from tests.evaluation.conftest import person
 from tests.evaluation.test_folders import (  # noqa: F401 - fixtures
     folders,
@@ -68,7 +69,7 @@ def worked(luz, test, folders, team):
 def test_inscriptions_search_filters_and_shows_admitido_and_history(
     client, luz, worked, team, django_assert_max_num_queries
 ):
-    client.force_login(luz)
+    sign_in(client, luz)
     with django_assert_max_num_queries(14):
         response = client.get(LIST_URL)
     assert response.status_code == 200 and response.context["page"].paginator.count == 6
@@ -94,12 +95,12 @@ def test_inscriptions_search_filters_and_shows_admitido_and_history(
 
 def test_inscriptions_search_scope(client, unal, pedro, analyst_unal, worked, make_process):
     other = make_process("CNSC-2026-99")
-    client.force_login(person(Role.SUPERVISOR, unal, "silvia.super"))
+    sign_in(client, person(Role.SUPERVISOR, unal, "silvia.super"))
     assert client.get(LIST_URL).context["page"].paginator.count == 6
     assert client.get(LIST_URL, {"proceso": other.pk}).status_code == 404
-    client.force_login(analyst_unal)
+    sign_in(client, analyst_unal)
     assert client.get(LIST_URL).status_code == 403
-    client.force_login(pedro)
+    sign_in(client, pedro)
     assert client.get(LIST_URL).context["page"].paginator.count == 0
     assert client.get(LIST_URL, {"proceso": worked[0].test.process_id}).status_code == 404
 
@@ -144,7 +145,7 @@ def test_every_page_of_the_search_holds_the_rows_of_a_plain_slice(
 def test_the_search_costs_the_same_queries_whatever_the_page_its_size_or_the_order(
     client, carlos, jobs, inscriptions, monkeypatch
 ):
-    client.force_login(carlos)
+    sign_in(client, carlos)
     counts = set()
     for size in (1, 20):
         monkeypatch.setattr(report_views, "PAGE_SIZE", size)
@@ -220,7 +221,7 @@ def test_sin_verificar_counts_those_without_an_approved_vrm_version(
         distribution.folder_transition(
             folder=current, action=action, user=user, expected_version=current.version, **extra
         )
-    client.force_login(luz)
+    sign_in(client, luz)
     response = client.get(LIST_URL, {"admitido": "pendiente"})
     assert response.context["page"].paginator.count == 5
     assert {row[0].pk for row in response.context["rows"]} == {
@@ -233,7 +234,7 @@ def test_sin_verificar_counts_those_without_an_approved_vrm_version(
 
 
 def test_the_reports_page_lists_the_seven_with_their_parameters(client, luz, process):
-    client.force_login(luz)
+    sign_in(client, luz)
     page = client.get(reverse("evaluation:report_list")).content.decode()
     for number in ("6.1", "6.2", "6.3", "6.4", "6.5", "6.6", "6.7"):
         assert number in page
@@ -253,18 +254,18 @@ def test_report_parameters_are_checked(client, carlos, process, make_process, ke
     other = make_process("CNSC-2026-77")
     models.SelectionProcess.objects.filter(pk=other.pk).update(parent=parent)
     values = {"P": str(process.pk), "OTHER": str(other.pk)}
-    client.force_login(carlos)
+    sign_in(client, carlos)
     response = client.get(report_url(key), {k: values[v] for k, v in params.items()})
     assert response.status_code == 400 and message in response.content.decode()
 
 
 def test_reports_scope(client, pedro, analyst_unal, luz, worked):
     process_id = worked[0].test.process_id
-    client.force_login(analyst_unal)
+    sign_in(client, analyst_unal)
     assert client.get(report_url("inscritos"), {"proceso": process_id}).status_code == 403
-    client.force_login(pedro)
+    sign_in(client, pedro)
     assert client.get(report_url("inscritos"), {"proceso": process_id}).status_code == 404
-    client.force_login(luz)
+    sign_in(client, luz)
     assert client.get(report_url("no-existe"), {"proceso": process_id}).status_code == 404
     assert client.get(report_url("inscritos"), {"proceso": "99999"}).status_code == 404
 
@@ -274,7 +275,7 @@ def test_enrolled_report_on_screen_excel_and_pdf(
 ):
     process_id = worked[0].test.process_id
     Inscription.objects.filter(pk=worked[0].inscription_id).update(registry_number="=HYPERLINK(1)")
-    client.force_login(luz)
+    sign_in(client, luz)
     with django_assert_max_num_queries(14):
         response = client.get(report_url("inscritos"), {"proceso": process_id})
     assert response.status_code == 200 and response.context["page"].paginator.count == 6
@@ -293,7 +294,7 @@ def test_enrolled_report_on_screen_excel_and_pdf(
 
 
 def test_vrm_report_shows_admission_and_the_notes_of_each_role(client, luz, worked):
-    client.force_login(luz)
+    sign_in(client, luz)
     response = client.get(report_url("vrm"), {"proceso": worked[0].test.process_id})
     rows = response.context["rows"]
     assert len(rows) == 6
@@ -306,7 +307,7 @@ def test_disability_report_takes_only_those_who_declared_it(client, luz, worked)
     Inscription.objects.filter(pk=worked[0].inscription_id).update(
         snapshot={"profile": {"has_disability": True}}
     )
-    client.force_login(luz)
+    sign_in(client, luz)
     response = client.get(report_url("discapacidad"), {"proceso": worked[0].test.process_id})
     assert [r[7] for r in response.context["rows"]] == [worked[0].pk]
 
@@ -329,14 +330,14 @@ def test_va_report_weighs_the_current_score(client, luz, carlos, process, unal, 
         user=team["ana"],
         role=Role.ANALYST,
     )
-    client.force_login(luz)
+    sign_in(client, luz)
     response = client.get(report_url("va"), {"proceso": process.pk})
     row = response.context["rows"][0]
     assert row[7:10] == [Decimal("80.00"), Decimal("40.00"), Decimal("32.00")]
 
 
 def test_claims_report_is_empty_until_claims_exist(client, luz, worked):
-    client.force_login(luz)
+    sign_in(client, luz)
     response = client.get(report_url("reclamaciones"), {"proceso": worked[0].test.process_id})
     assert response.status_code == 200 and "aún no tiene reclamaciones" in (
         response.content.decode()
@@ -356,7 +357,7 @@ def test_a_large_report_runs_in_the_background_for_its_requester_only(
     client, luz, carlos, worked, monkeypatch
 ):
     monkeypatch.setattr(reports, "BACKGROUND_ROWS", 2)
-    client.force_login(luz)
+    sign_in(client, luz)
     response = client.get(
         report_url("inscritos"),
         {"proceso": worked[0].test.process_id, "formato": "xlsx"},
@@ -370,7 +371,7 @@ def test_a_large_report_runs_in_the_background_for_its_requester_only(
     response = client.get(url)
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert sheet.max_row == 7
-    client.force_login(carlos)
+    sign_in(client, carlos)
     assert client.get(url).status_code == 404
 
 

@@ -18,6 +18,7 @@ from merito.errors import DomainError
 from merito.evaluation import distribution, models, reports, results, services
 from merito.evaluation.models import Folder, FolderEvaluation, FolderState
 from merito.organizations.models import Role
+from tests.conftest import sign_in
 from tests.evaluation.conftest import exam_data, person
 from tests.evaluation.test_folders import (  # noqa: F401 - fixtures
     folders,
@@ -135,7 +136,7 @@ def test_results_of_a_vrm_test_show_people_last_and_published(
     for folder in worked:
         act(folder, "score", team["ana"], passed=folder.pk % 2 == 0)
     FolderEvaluation.objects.filter(folder=worked[0]).update(published_at="2026-05-01T10:00Z")
-    client.force_login(luz)
+    sign_in(client, luz)
     with django_assert_max_num_queries(14):
         response = client.get(results_url(test))
     page = response.content.decode()
@@ -165,7 +166,7 @@ def test_results_filter_and_sort_on_the_copies_each_version_keeps(
     assert (version.test_id, version.level) == (test.pk, version.folder.level)
     assert version.opec_number == inscription.position.job.opec_number
     assert version.registry_number == inscription.registry_number
-    client.force_login(luz)
+    sign_in(client, luz)
     # "Inscripción o documento": the inscription number, or the applicant's document.
     for value in (inscription.registry_number, inscription.user.document_number):
         response = client.get(results_url(test), {"inscripcion": value})
@@ -183,7 +184,7 @@ def test_results_filter_and_sort_on_the_copies_each_version_keeps(
 
 def test_results_export_to_csv_and_excel(client, luz, worked, team, test):
     act(worked[0], "score", team["ana"], passed=True)
-    client.force_login(luz)
+    sign_in(client, luz)
     response = client.get(results_url(test), {"formato": "csv"})
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
@@ -199,11 +200,11 @@ def test_results_scope_supervisor_sees_analyst_403_other_operator_404(
     client, unal, pedro, worked, test
 ):
     supervisor = person(Role.SUPERVISOR, unal, "silvia.super")
-    client.force_login(supervisor)
+    sign_in(client, supervisor)
     assert client.get(results_url(test)).status_code == 200
-    client.force_login(person(Role.ANALYST, unal, "alberto.analista"))
+    sign_in(client, person(Role.ANALYST, unal, "alberto.analista"))
     assert client.get(results_url(test)).status_code == 403
-    client.force_login(pedro)
+    sign_in(client, pedro)
     assert client.get(results_url(test)).status_code == 404
 
 
@@ -225,7 +226,7 @@ def test_a_bad_file_lists_every_bad_row_and_writes_nothing(client, luz, written,
     other = inscribe(
         models.Job.objects.first().position, document_number="99887766"
     )  # same call: known
-    client.force_login(luz)
+    sign_in(client, luz)
     upload = csv_file(
         [
             ["Inscripción", "Calificación"],
@@ -264,20 +265,20 @@ def test_a_bad_file_lists_every_bad_row_and_writes_nothing(client, luz, written,
     ],
 )
 def test_a_file_without_the_columns_is_refused(client, luz, written, rows, message):
-    client.force_login(luz)
+    sign_in(client, luz)
     response = client.post(load_url(written), {"archivo": csv_file(rows)})
     assert response.status_code == 400 and message in response.content.decode()
 
 
 def test_a_file_that_is_not_csv_or_excel_is_refused(client, luz, written):
-    client.force_login(luz)
+    sign_in(client, luz)
     upload = SimpleUploadedFile("notas.pdf", b"%PDF-1.4", "application/pdf")
     response = client.post(load_url(written), {"archivo": upload})
     assert "Cargue un archivo CSV o Excel" in response.content.decode()
 
 
 def test_dry_run_then_confirm_loads_one_version_per_row(client, luz, written, people):
-    client.force_login(luz)
+    sign_in(client, luz)
     upload = csv_file(
         [
             ["documento", "calificación"],
@@ -327,7 +328,7 @@ def test_dry_run_then_confirm_loads_one_version_per_row(client, luz, written, pe
 def test_scores_of_vrm_or_a_published_test_are_not_loaded_from_a_file(
     client, luz, test, written, people
 ):
-    client.force_login(luz)
+    sign_in(client, luz)
     upload = csv_file([["inscripcion", "calificacion"], [people[0].registry_number, "70"]])
     response = client.post(load_url(test), {"archivo": upload})
     assert "carpeta por carpeta" in response.content.decode()
@@ -339,9 +340,9 @@ def test_scores_of_vrm_or_a_published_test_are_not_loaded_from_a_file(
 
 
 def test_only_the_operators_admin_loads_scores(client, carlos, pedro, unal, written):
-    client.force_login(carlos)
+    sign_in(client, carlos)
     assert client.get(load_url(written)).status_code == 403
-    client.force_login(person(Role.SUPERVISOR, unal, "silvia.super"))
+    sign_in(client, person(Role.SUPERVISOR, unal, "silvia.super"))
     assert client.get(load_url(written)).status_code == 403
-    client.force_login(pedro)
+    sign_in(client, pedro)
     assert client.get(load_url(written)).status_code == 404

@@ -26,7 +26,7 @@ from merito.evaluation.models import (
 )
 from merito.organizations.models import Role
 from merito.rubrics import load_rubric, score
-from tests.conftest import make_user
+from tests.conftest import make_user, sign_in
 from tests.documents.conftest import pdf_upload
 from tests.evaluation.conftest import exam_data, person
 
@@ -257,7 +257,7 @@ def test_opening_the_folder_creates_one_folio_per_snapshot_entry_in_the_seed_sec
     client, vrm_folders, team
 ):
     folder = vrm_folders[0]
-    client.force_login(team["ana"])
+    sign_in(client, team["ana"])
     response = client.get(page(folder))
     assert response.status_code == 200
     body = response.content.decode()
@@ -303,7 +303,7 @@ def test_an_invalid_folio_without_observation_is_refused(client, vrm_folders, te
     with pytest.raises(DomainError, match="Observaciones: es obligatoria") as error:
         save(folder, folio, team["ana"], valid=False, observation="  ")
     assert error.value.field == "observation"
-    client.force_login(team["ana"])
+    sign_in(client, team["ana"])
     url = reverse("evaluation:folio_review", args=[folder.pk, folio.pk])
     prefix = f"folio-{folio.pk}"
     response = client.post(
@@ -361,7 +361,7 @@ def test_a_folio_of_another_folder_answers_404(client, vrm_folders, team):
     review.folios_ensure(fresh(mine))
     review.folios_ensure(fresh(other))
     foreign = Folio.objects.filter(folder=other, document__isnull=False).first()
-    client.force_login(team["ana"])
+    sign_in(client, team["ana"])
     url = reverse("evaluation:folio_review", args=[mine.pk, foreign.pk])
     data = {f"folio-{foreign.pk}-valido": "si", "version": mine.version}
     assert client.post(url, data).status_code == 404
@@ -375,7 +375,7 @@ def test_a_user_not_assigned_to_the_folder_gets_404(client, vrm_folders, team):
     folder = vrm_folders[0]
     review.folios_ensure(fresh(folder))
     folio = Folio.objects.filter(folder=folder).first()
-    client.force_login(team["andres"])  # an analyst of the same test, not of this folder
+    sign_in(client, team["andres"])  # an analyst of the same test, not of this folder
     assert client.get(page(folder)).status_code == 404
     url = reverse("evaluation:folio_review", args=[folder.pk, folio.pk])
     assert client.post(url, {f"folio-{folio.pk}-valido": "si"}).status_code == 404
@@ -389,7 +389,7 @@ def test_the_pdf_is_served_inline_only_to_the_people_who_hold_the_folder(
     folio = Folio.objects.get(folder=folder, source="education", entry_id=11)
     url = reverse("evaluation:folio_document", args=[folder.pk, folio.pk])
     for holder in ("ana", "sofia", "aurora"):
-        client.force_login(team[holder])
+        sign_in(client, team[holder])
         response = client.get(url)
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"
@@ -399,12 +399,12 @@ def test_the_pdf_is_served_inline_only_to_the_people_who_hold_the_folder(
         assert b"".join(response.streaming_content).startswith(b"%PDF")
     applicant = fresh(folder).inscription.user
     for outsider in (team["andres"], luz, applicant):
-        client.force_login(outsider)
+        sign_in(client, outsider)
         assert client.get(url).status_code in (403, 404)
     client.logout()
     assert client.get(url).status_code == 302
     # A folio without a document has no PDF to show.
-    client.force_login(team["ana"])
+    sign_in(client, team["ana"])
     bare = Folio.objects.get(folder=folder, source="education", entry_id=12)
     bare_url = reverse("evaluation:folio_document", args=[folder.pk, bare.pk])
     assert client.get(bare_url).status_code == 404
@@ -419,7 +419,7 @@ def test_vrm_decision_marks_the_criterion_and_the_folder_goes_to_calificada(
     folder = vrm_folders[0]
     review_all(folder, team["ana"])
     alternative = models.JobRequirement.objects.get(kind=RequirementKind.ALTERNATIVE)
-    client.force_login(team["ana"])
+    sign_in(client, team["ana"])
     response = client.post(
         page(folder),
         {
@@ -531,7 +531,7 @@ def test_va_figures_are_the_engine_score_of_the_evidence_built_from_the_valid_fo
             criterion.weight,
             criterion.result,
         )
-    client.force_login(team["ana"])
+    sign_in(client, team["ana"])
     body = client.get(page(folder)).content.decode()
     assert "Revisión VA" in body and "Factor de evaluación" in body
     assert f"<span data-va-total>{va_group.points}</span>" in body

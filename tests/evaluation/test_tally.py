@@ -14,6 +14,7 @@ from merito.applications.services import inscription_withdraw
 from merito.evaluation import distribution, tally
 from merito.evaluation.models import Folder, FolderState, FolderTally
 from merito.organizations.models import Role
+from tests.conftest import sign_in
 from tests.evaluation.test_folders import (  # noqa: F401 - fixtures
     _assign_all,
     folders,
@@ -196,7 +197,7 @@ def test_the_manual_list_total_and_unassigned_figure_match_the_rows(client, luz,
     step(folders[0], "score", team["ana"], passed=True)
     step(folders[0], "return", team["sofia"], reason="Revise")
     step(folders[1], "score", team["ana"], passed=False)
-    client.force_login(luz)
+    sign_in(client, luz)
     for raw in FILTER_SETS:
         params = dict(raw)
         if "usuario" in params:

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from merito.errors import DomainError
 from merito.evaluation import models, services
+from tests.conftest import sign_in
 from tests.evaluation.conftest import exam_data
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +31,7 @@ def form(unal, **overrides):
 
 
 def test_process_management_creates_a_test(client, carlos, process, unal):
-    client.force_login(carlos)
+    sign_in(client, carlos)
     response = client.post(reverse("evaluation:test_create", args=[process.pk]), form(unal))
     assert response.status_code == 302
     test = models.Test.objects.get()
@@ -39,7 +40,7 @@ def test_process_management_creates_a_test(client, carlos, process, unal):
 
 def test_weights_over_100_are_refused_naming_the_sum(client, carlos, process, unal):
     services.test_save(process=process, test=None, data=exam_data(unal, weight=70), by=carlos)
-    client.force_login(carlos)
+    sign_in(client, carlos)
     response = client.post(
         reverse("evaluation:test_create", args=[process.pk]), form(unal, weight="40")
     )
@@ -76,7 +77,7 @@ def test_the_pass_value_is_only_for_quantitative_tests(process, unal, carlos):
 
 
 def test_percentages_outside_0_100_are_refused_by_the_form(client, carlos, process, unal):
-    client.force_login(carlos)
+    sign_in(client, carlos)
     response = client.post(
         reverse("evaluation:test_create", args=[process.pk]),
         form(unal, audit_percent_approved="120"),
@@ -99,7 +100,7 @@ def test_opening_needs_the_weights_at_100(process, unal, carlos):
 
 
 def test_opening_through_the_page_shows_the_sum(client, carlos, process, vrm):
-    client.force_login(carlos)
+    sign_in(client, carlos)
     response = client.post(
         reverse("evaluation:test_state", args=[process.pk, vrm.pk]), {"estado": "open"}, follow=True
     )
@@ -107,7 +108,7 @@ def test_opening_through_the_page_shows_the_sum(client, carlos, process, vrm):
 
 
 def test_the_operator_admin_cannot_edit_or_open_a_test(client, luz, process, vrm):
-    client.force_login(luz)
+    sign_in(client, luz)
     assert client.get(reverse("evaluation:test_edit", args=[process.pk, vrm.pk])).status_code == 403
     response = client.post(
         reverse("evaluation:test_state", args=[process.pk, vrm.pk]), {"estado": "open"}
@@ -125,7 +126,7 @@ def test_search_tests_by_type_or_description(client, luz, process, unal, carlos,
         data=exam_data(unal, test_type=models.TestType.VA, description="Antecedentes"),
         by=carlos,
     )
-    client.force_login(luz)
+    sign_in(client, luz)
     url = reverse("evaluation:process_detail", args=[process.pk])
     by_type = client.get(url + "?prueba=valoración").context["page"].object_list
     assert [t.test_type for t in by_type] == [models.TestType.VA]
@@ -135,13 +136,13 @@ def test_search_tests_by_type_or_description(client, luz, process, unal, carlos,
 
 def test_an_operator_sees_only_its_own_tests(client, pedro, process, andes, carlos, vrm):
     services.test_save(process=process, test=None, data=exam_data(andes), by=carlos)
-    client.force_login(pedro)
+    sign_in(client, pedro)
     tests = client.get(reverse("evaluation:process_detail", args=[process.pk])).context["page"]
     assert [t.operator_id for t in tests.object_list] == [andes.pk]
 
 
 def test_assigned_and_not_assigned_jobs(client, carlos, luz, process, vrm, positions):
-    client.force_login(carlos)
+    sign_in(client, carlos)
     url = reverse("evaluation:test_positions", args=[process.pk, vrm.pk])
     assert "se aplica a todos los empleos" in client.get(url).content.decode()
     client.post(url + "?vista=no_asignados", {"accion": "asignar", "empleo": [positions[0].pk]})
@@ -150,7 +151,7 @@ def test_assigned_and_not_assigned_jobs(client, carlos, luz, process, vrm, posit
     assert [p.code for p in not_assigned] == ["PE-2"]
     csv = client.get(url + "?vista=asignados&formato=csv").content.decode()
     assert "PE-1" in csv and "PE-2" not in csv
-    client.force_login(luz)
+    sign_in(client, luz)
     assert client.get(url).status_code == 200
     response = client.post(url, {"accion": "quitar", "empleo": [positions[0].pk]})
     assert response.status_code == 403

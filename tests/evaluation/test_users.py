@@ -9,6 +9,7 @@ from merito.accounts.models import User
 from merito.errors import DomainError
 from merito.evaluation import models, services
 from merito.organizations.models import Role, RoleAssignment
+from tests.conftest import sign_in
 from tests.evaluation.conftest import person
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +32,7 @@ def create(client, unal, **overrides):
 
 
 def test_the_administrator_creates_an_active_user_with_two_roles(client, luz, unal):
-    client.force_login(luz)
+    sign_in(client, luz)
     response = create(client, unal, is_active="")
     assert response.status_code == 302
     user = User.objects.get(username="maria.perez_01")
@@ -61,7 +62,7 @@ def test_the_administrator_creates_an_active_user_with_two_roles(client, luz, un
     ],
 )
 def test_bad_input_is_refused_naming_the_rule(client, luz, unal, field, value, message):
-    client.force_login(luz)
+    sign_in(client, luz)
     response = create(client, unal, **{field: value})
     assert response.status_code == 400
     text = response.content.decode()
@@ -71,7 +72,7 @@ def test_bad_input_is_refused_naming_the_rule(client, luz, unal, field, value, m
 
 
 def test_only_analyst_and_claims_analyst_combine(client, luz, unal):
-    client.force_login(luz)
+    sign_in(client, luz)
     response = create(client, unal, roles=["supervisor", "auditor"])
     assert response.status_code == 400
     assert "la única combinación permitida es Analista con Analista de reclamación" in (
@@ -81,14 +82,14 @@ def test_only_analyst_and_claims_analyst_combine(client, luz, unal):
 
 
 def test_a_taken_username_is_refused(client, luz, unal, ana):
-    client.force_login(luz)
+    sign_in(client, luz)
     response = create(client, unal, username="ana.analista")
     assert response.status_code == 400
     assert "Ya existe un usuario con ese nombre de usuario" in response.content.decode()
 
 
 def test_username_and_number_stay_fixed_on_edit(client, luz, unal, ana):
-    client.force_login(luz)
+    sign_in(client, luz)
     response = client.post(
         reverse("evaluation:user_edit", args=[unal.pk, ana.pk]),
         {
@@ -119,7 +120,7 @@ def test_the_model_refuses_a_changed_username_too(unal, ana, luz):
 
 
 def test_deactivate_and_activate(client, luz, unal, ana):
-    client.force_login(luz)
+    sign_in(client, luz)
     url = reverse("evaluation:user_set_active", args=[unal.pk, ana.pk])
     client.post(url, {"habilitado": "0"})
     ana.refresh_from_db()
@@ -131,11 +132,11 @@ def test_deactivate_and_activate(client, luz, unal, ana):
 
 def test_search_by_name_username_state_and_role(client, luz, unal, ana):
     person(Role.SUPERVISOR, unal, "jorge.super", given_names="Jorge", first_surname="Ramírez")
-    client.force_login(luz)
+    sign_in(client, luz)
     url = reverse("evaluation:operator_detail", args=[unal.pk])
 
     def usernames(query):
-        return [u.username for u, _roles in client.get(url + query).context["rows"]]
+        return [u.username for u, _roles, _editable in client.get(url + query).context["rows"]]
 
     assert usernames("?nombre=jorge") == ["jorge.super"]
     assert usernames("?usuario=ana") == ["ana.analista"]
@@ -148,13 +149,13 @@ def test_search_by_name_username_state_and_role(client, luz, unal, ana):
 
 
 def test_another_operators_user_answers_404(client, pedro, andes, unal, ana):
-    client.force_login(pedro)
+    sign_in(client, pedro)
     assert client.get(reverse("evaluation:user_edit", args=[andes.pk, ana.pk])).status_code == 404
     assert client.get(reverse("evaluation:user_create", args=[unal.pk])).status_code == 404
 
 
 def test_an_analyst_cannot_manage_users(client, ana, unal):
-    client.force_login(ana)
+    sign_in(client, ana)
     assert client.get(reverse("evaluation:user_create", args=[unal.pk])).status_code == 403
 
 
@@ -166,7 +167,7 @@ def users_url(process, test, role="analista"):
 
 
 def test_link_an_active_analyst(client, luz, process, vrm, ana):
-    client.force_login(luz)
+    sign_in(client, luz)
     client.post(users_url(process, vrm), {"accion": "asociar", "usuario": ana.pk})
     assert models.TestUser.objects.filter(test=vrm, user=ana, role=Role.ANALYST).exists()
     page = client.get(users_url(process, vrm)).content.decode()
@@ -199,14 +200,14 @@ def many_analysts(unal, vrm, luz, count):
 
 def test_unlink_one_by_its_row_button(client, luz, process, vrm, unal):
     links = many_analysts(unal, vrm, luz, 3)
-    client.force_login(luz)
+    sign_in(client, luz)
     client.post(users_url(process, vrm), {"desasociar_uno": links[1].pk})
     assert set(models.TestUser.objects.values_list("pk", flat=True)) == {links[0].pk, links[2].pk}
 
 
 def test_unlink_a_selection_carried_across_pages(client, luz, process, vrm, unal):
     links = many_analysts(unal, vrm, luz, 13)
-    client.force_login(luz)
+    sign_in(client, luz)
     url = users_url(process, vrm)
     first_page = [link.pk for link in links[:10]]
     # Mark the whole first page, then move to page 2.
@@ -226,7 +227,7 @@ def test_unlink_a_selection_carried_across_pages(client, luz, process, vrm, unal
 
 def test_unmarking_on_a_page_removes_it_from_the_selection(client, luz, process, vrm, unal):
     links = many_analysts(unal, vrm, luz, 2)
-    client.force_login(luz)
+    sign_in(client, luz)
     url = users_url(process, vrm)
     ids = [link.pk for link in links]
     client.post(url, {"en_pagina": ids, "seleccion": ids, "ir_a": "1"})
@@ -239,7 +240,7 @@ def test_a_user_with_pending_folders_is_not_unlinked(client, luz, process, vrm, 
     monkeypatch.setattr(
         services, "pending_folders", lambda user, test: 1 if user.username == "analista01" else 0
     )
-    client.force_login(luz)
+    sign_in(client, luz)
     url = users_url(process, vrm)
     ids = [link.pk for link in links]
     response = client.post(
@@ -260,7 +261,7 @@ def test_process_management_sees_links_but_cannot_change_them(
     client, carlos, luz, process, vrm, ana
 ):
     link = services.test_user_link(test=vrm, user=ana, role=Role.ANALYST, by=luz)
-    client.force_login(carlos)
+    sign_in(client, carlos)
     assert client.get(users_url(process, vrm)).status_code == 200
     response = client.post(users_url(process, vrm), {"desasociar_uno": link.pk})
     assert response.status_code == 403
@@ -268,19 +269,19 @@ def test_process_management_sees_links_but_cannot_change_them(
 
 
 def test_an_unknown_role_answers_404(client, luz, process, vrm):
-    client.force_login(luz)
+    sign_in(client, luz)
     assert client.get(users_url(process, vrm, "juridico")).status_code == 404
 
 
 def test_linked_users_export_csv(client, luz, process, vrm, ana):
     services.test_user_link(test=vrm, user=ana, role=Role.ANALYST, by=luz)
-    client.force_login(luz)
+    sign_in(client, luz)
     csv = client.get(users_url(process, vrm) + "?formato=csv").content.decode()
     assert "ana.analista" in csv
 
 
 def test_a_document_already_registered_is_refused(client, luz, unal, ana):
-    client.force_login(luz)
+    sign_in(client, luz)
     response = create(client, unal, document_number=ana.document_number)
     assert response.status_code == 400
     assert "Ya existe una cuenta con este documento de identidad" in response.content.decode()

@@ -1,6 +1,10 @@
+import re
+from base64 import b32decode
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django_otp.oath import TOTP
 
 from merito.accounts.models import User
 from merito.calls.models import Position, Stage
@@ -47,3 +51,22 @@ def test_every_printed_demo_account_can_log_in(client, account):
     assert response.status_code == 302, response.content.decode()[:500]
     landing = client.get(response["Location"], follow=True)
     assert landing.status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_newcomer_signs_in_as_staff_with_the_printed_totp_secret(client, capsys, settings):
+    call_command("demo_data")
+    printed = re.search(
+        r"usuario: verificador1 .* clave TOTP: ([A-Z2-7]+)", capsys.readouterr().out
+    )
+    assert printed, "demo-data prints each staff account's TOTP secret"
+    code = f"{TOTP(b32decode(printed.group(1))).token():06d}"
+    first = client.post(
+        reverse("accounts:login"), {"identifier": "verificador1", "password": DEMO_PASSWORD}
+    )
+    assert first["Location"] == reverse("accounts:login_otp")
+    assert client.post(reverse("accounts:login_otp"), {"token": code}).status_code == 302
+    assert client.get("/verificacion/").status_code == 200
+    settings.DEBUG = True
+    call_command("demo_code", "verificador1")
+    assert capsys.readouterr().out.split()[0] == code

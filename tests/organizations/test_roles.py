@@ -8,7 +8,7 @@ from merito.organizations.models import Organization, OrganizationKind, Role, Ro
 from merito.organizations.rules import has_role_over
 from merito.organizations.services import role_assign, role_revoke
 from merito.web.roles import LANDINGS
-from tests.conftest import make_user
+from tests.conftest import make_user, sign_in
 
 
 @pytest.mark.django_db
@@ -138,7 +138,7 @@ def test_each_landing_page_opens_for_its_role_and_is_403_for_every_other(
     url = reverse("web:landing", args=[landing.slug])
     for role in Role:
         user = user_with_role(role)
-        client.force_login(user)
+        sign_in(client, user)
         response = client.get(url)
         if role in landing.roles:
             assert response.status_code == 200, (role, landing.slug)
@@ -159,7 +159,7 @@ def test_anonymous_visitor_is_sent_to_login_from_a_landing_page(client):
 @pytest.mark.django_db
 def test_navigation_shows_only_the_pages_of_the_persons_roles(client, user_with_role):
     user = user_with_role(Role.ANALYST)
-    client.force_login(user)
+    sign_in(client, user)
     page = client.get(reverse("web:landing", args=["analisis"])).content.decode()
     assert 'href="/analisis/"' in page
     assert 'href="/gerencia/"' not in page
@@ -168,7 +168,7 @@ def test_navigation_shows_only_the_pages_of_the_persons_roles(client, user_with_
 
 @pytest.mark.django_db
 def test_home_sends_a_one_role_person_to_their_page(client, alice):
-    client.force_login(alice)
+    sign_in(client, alice)
     response = client.get(reverse("web:home"))
     assert response["Location"] == reverse("web:landing", args=["portal"])
 
@@ -178,7 +178,7 @@ def test_home_lets_a_several_role_person_choose(client, organization):
     user = make_user()
     role_assign(user=user, role=Role.VERIFIER, organization=organization, by=None)
     role_assign(user=user, role=Role.APPLICANT, by=None)
-    client.force_login(user)
+    sign_in(client, user)
     page = client.get(reverse("web:home")).content.decode()
     assert "Elija con qué rol desea trabajar" in page
     assert "Verificación de pares" in page

@@ -16,7 +16,7 @@ from merito.audit.models import AuditEvent
 from merito.errors import DomainError
 from merito.peers.models import PeerGroup, PeerImport, PeerMembership
 from merito.peers.services import peers_import
-from tests.conftest import make_user
+from tests.conftest import make_user, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -202,7 +202,7 @@ def test_the_command_previews_and_confirms(tmp_path):
 
 
 def test_staff_upload_preview_then_confirm_once(client, verifier):
-    client.force_login(verifier)
+    sign_in(client, verifier)
     upload = SimpleUploadedFile("banco.csv", csv_bytes(*GOOD, "CC,12,CO,X,Y,,x@y.co,cna,,"))
     response = client.post(reverse("peers:import"), {"file": upload})
     batch = PeerImport.objects.get()
@@ -219,7 +219,7 @@ def test_staff_upload_preview_then_confirm_once(client, verifier):
 
 
 def test_a_non_csv_upload_is_refused_on_the_form(client, verifier):
-    client.force_login(verifier)
+    sign_in(client, verifier)
     upload = SimpleUploadedFile("banco.pdf", b"%PDF-1.4")
     response = client.post(reverse("peers:import"), {"file": upload})
     assert response.status_code == 200
@@ -228,11 +228,11 @@ def test_a_non_csv_upload_is_refused_on_the_form(client, verifier):
 
 
 def test_import_pages_are_for_verifiers_only(client, alice):
-    client.force_login(alice)
+    sign_in(client, alice)
     assert client.get(reverse("peers:import")).status_code == 403
     assert client.get(reverse("peers:import_detail", args=[1])).status_code == 403
 
 
 def test_an_unknown_import_id_is_404(client, verifier):
-    client.force_login(verifier)
+    sign_in(client, verifier)
     assert client.get(reverse("peers:import_detail", args=[999])).status_code == 404

@@ -3,6 +3,8 @@ and the recognition of a person not found."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -12,7 +14,7 @@ from merito.audit.models import AuditEvent
 from merito.peers import services
 from merito.peers.models import EmailChangeRequest, PeerGroup, RecognitionRequest, RequestState
 from merito.peers.selectors import mask_email
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import PASSWORD, make_user, sign_in
 from tests.documents.conftest import PNG_BYTES
 from tests.peers.conftest import link_in_last_mail, pdf_upload
 
@@ -172,19 +174,41 @@ def test_a_second_pending_change_is_refused(client, peer):
     assert EmailChangeRequest.objects.count() == 1
 
 
-def test_approval_changes_the_e_mail_and_sends_the_link_there(client, peer, verifier):
+def test_approval_sends_a_link_to_the_new_e_mail_which_takes_effect_when_opened(
+    client, peer, verifier
+):
     request = services.email_change_request(
         user=peer, new_email="Ana@Personal.example", uploaded_file=pdf_upload()
     )
     services.email_change_approve(request=request, reviewer=verifier)
     peer.refresh_from_db()
-    assert peer.email == "ana@personal.example" and peer.email_verified_at is None
+    # Nothing changes before the new mailbox answers; the old address is told.
+    assert peer.email == "ana.ruiz@unal.edu.co" and peer.pending_email == "ana@personal.example"
     event = AuditEvent.objects.get(action="peers.email_change.approved")
     assert event.before == {"email": "ana.ruiz@unal.edu.co"}
     assert event.actor_id == verifier.pk and event.after["identity_checked"] is True
-    set_password(client, link_in_last_mail("ana@personal.example"))
+    assert any(m.to == ["ana.ruiz@unal.edu.co"] for m in mail.outbox)
+    link = confirm_link_in_last_mail("ana@personal.example")
+    assert client.post(link).status_code == 200
     peer.refresh_from_db()
-    assert peer.email_verified_at is not None
+    assert peer.email == "ana@personal.example" and peer.email_verified_at is not None
+    # Then the peer sets a password with a link sent to the new address.
+    client.post(reverse("accounts:password_reset"), {"identifier": "ana@personal.example"})
+    assert set_password(client, reset_link_in_last_mail("ana@personal.example")).status_code == 200
+
+
+def confirm_link_in_last_mail(to: str) -> str:
+    body = [m for m in mail.outbox if m.to == [to]][-1].body
+    found = re.search(r"https?://\S+(/cuentas/correo/confirmar/\S+/)", body)
+    assert found, body
+    return found.group(1)
+
+
+def reset_link_in_last_mail(to: str) -> str:
+    body = [m for m in mail.outbox if m.to == [to]][-1].body
+    found = re.search(r"https?://\S+(/cuentas/contrasena/restablecer/\S+/)", body)
+    assert found, body
+    return found.group(1)
 
 
 def test_rejection_needs_a_reason_which_is_sent(peer, verifier):
@@ -212,7 +236,7 @@ def test_recognition_needs_an_account(client):
 
 
 def test_a_person_not_found_asks_for_recognition_with_a_pdf(client, alice):
-    client.force_login(alice)
+    sign_in(client, alice)
     data = {"group": PeerGroup.CNA, "region": "Cauca", "proof": pdf_upload()}
     response = client.post(reverse("peers:recognition"), data, follow=True)
     assert "Recibimos su solicitud de reconocimiento" in response.content.decode()
@@ -222,7 +246,7 @@ def test_a_person_not_found_asks_for_recognition_with_a_pdf(client, alice):
 
 
 def test_recognition_refuses_a_file_that_is_not_a_pdf(client, alice):
-    client.force_login(alice)
+    sign_in(client, alice)
     upload = pdf_upload(PNG_BYTES, name="constancia.pdf")
     html = client.post(
         reverse("peers:recognition"), {"group": "cna", "proof": upload}
@@ -232,7 +256,7 @@ def test_recognition_refuses_a_file_that_is_not_a_pdf(client, alice):
 
 
 def test_recognition_refuses_rc_for_a_cna_peer(client, peer):
-    client.force_login(peer)
+    sign_in(client, peer)
     html = client.post(
         reverse("peers:recognition"), {"group": "rc", "proof": pdf_upload()}
     ).content.decode()

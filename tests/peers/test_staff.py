@@ -16,7 +16,7 @@ from merito.audit.models import AuditEvent
 from merito.cases.models import CaseState, UpdateCase
 from merito.peers import services
 from merito.peers.models import EmailBounce, PeerGroup, PeerMembership, RequestState
-from tests.conftest import make_user
+from tests.conftest import make_user, sign_in
 from tests.peers.conftest import pdf_upload
 
 pytestmark = pytest.mark.django_db
@@ -63,18 +63,18 @@ STAFF_PAGES = [
 
 @pytest.mark.parametrize(("name", "args"), STAFF_PAGES)
 def test_staff_pages_are_forbidden_to_other_roles(client, alice, name, args):
-    client.force_login(alice)
+    sign_in(client, alice)
     assert client.get(reverse(name, args=args)).status_code == 403
 
 
 @pytest.mark.parametrize(("name", "args"), [p for p in STAFF_PAGES if p[1]])
 def test_unknown_ids_are_404_for_staff(client, verifier, name, args):
-    client.force_login(verifier)
+    sign_in(client, verifier)
     assert client.get(reverse(name, args=[9999])).status_code == 404
 
 
 def test_someone_outside_the_bank_is_404_on_the_person_page(client, verifier):
-    client.force_login(verifier)
+    sign_in(client, verifier)
     assert client.get(reverse("peers:person", args=[verifier.pk])).status_code == 404
 
 
@@ -95,7 +95,7 @@ def test_someone_outside_the_bank_is_404_on_the_person_page(client, verifier):
     ],
 )
 def test_the_search_filters(client, verifier, bank, query, expected):
-    client.force_login(verifier)
+    sign_in(client, verifier)
     response = client.get(reverse("peers:search"), query)
     assert sorted(names(response)) == expected
 
@@ -108,13 +108,13 @@ def test_the_latest_case_gives_the_state_of_the_update(client, verifier, bank):
         state=CaseState.VERIFICATION,
         last_activity_at=timezone.now(),
     )
-    client.force_login(verifier)
+    sign_in(client, verifier)
     assert names(client.get(reverse("peers:search"), {"estado": "verification"})) == ["Camila"]
     assert names(client.get(reverse("peers:search"), {"estado": "approved"})) == []
 
 
 def test_the_csv_export_follows_the_filters_and_defuses_formulas(client, verifier, bank):
-    client.force_login(verifier)
+    sign_in(client, verifier)
     response = client.get(reverse("peers:search"), {"grupo": "rc", "formato": "csv"})
     assert response["Content-Disposition"] == 'attachment; filename="banco-de-pares.csv"'
     lines = response.content.decode("utf-8-sig").splitlines()
@@ -129,7 +129,7 @@ def test_the_csv_export_follows_the_filters_and_defuses_formulas(client, verifie
 
 def test_the_excel_export_has_the_same_rows(client, verifier, bank):
     EmailBounce.objects.create(address="ana@u.co", user=bank["ana"])
-    client.force_login(verifier)
+    sign_in(client, verifier)
     response = client.get(reverse("peers:search"), {"formato": "xlsx", "estado": "none"})
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.values)
@@ -138,7 +138,7 @@ def test_the_excel_export_has_the_same_rows(client, verifier, bank):
 
 
 def test_the_report_counts_who_has_not_started_or_finished(client, verifier, bank):
-    client.force_login(verifier)
+    sign_in(client, verifier)
     lines = {line.group: line for line in client.get(reverse("peers:report")).context["lines"]}
     assert (lines[""].members, lines[""].not_started, lines[""].not_finished) == (4, 1, 2)
     assert (lines["rc"].members, lines["rc"].not_started, lines["rc"].not_finished) == (2, 0, 2)
@@ -147,7 +147,7 @@ def test_the_report_counts_who_has_not_started_or_finished(client, verifier, ban
 
 def test_a_bounce_is_recorded_and_shown_until_the_e_mail_changes(client, verifier, bank):
     services.email_bounced(address="ANA@u.co", reason="550 mailbox closed")
-    client.force_login(verifier)
+    sign_in(client, verifier)
     html = client.get(reverse("peers:search")).content.decode()
     assert html.count("Rebotado</strong>") == 1
     bounce = EmailBounce.objects.get()
@@ -159,7 +159,7 @@ def test_a_bounce_is_recorded_and_shown_until_the_e_mail_changes(client, verifie
 
 
 def test_staff_mark_an_e_mail_as_bounced(client, verifier, bank):
-    client.force_login(verifier)
+    sign_in(client, verifier)
     url = reverse("peers:person", args=[bank["beto"].pk])
     client.post(url, {"accion": "rebote", "reason": "Buzón cerrado"})
     bounce = EmailBounce.objects.get()
@@ -188,7 +188,7 @@ def test_staff_unlock_and_send_a_reset_and_see_when(client, verifier, bank):
         post_data="",
         http_accept="",
     )
-    client.force_login(verifier)
+    sign_in(client, verifier)
     url = reverse("peers:person", args=[beto.pk])
     assert "Bloqueada (3 intentos fallidos)" in client.get(url).content.decode()
     html = client.post(url, {"accion": "desbloquear"}, follow=True).content.decode()
@@ -203,14 +203,14 @@ def test_staff_unlock_and_send_a_reset_and_see_when(client, verifier, bank):
 
 
 def test_an_unknown_action_on_the_person_page_is_404(client, verifier, bank):
-    client.force_login(verifier)
+    sign_in(client, verifier)
     url = reverse("peers:person", args=[bank["ana"].pk])
     assert client.post(url, {"accion": "borrar"}).status_code == 404
 
 
 def test_staff_review_recognition_requests(client, verifier, alice):
     request = services.recognition_request(user=alice, group="cna", uploaded_file=pdf_upload())
-    client.force_login(verifier)
+    sign_in(client, verifier)
     assert "Alice" in client.get(reverse("peers:requests")).content.decode()
     proof = client.get(reverse("peers:recognition_proof", args=[request.pk]))
     assert proof["Content-Type"] == "application/pdf"
@@ -227,7 +227,7 @@ def test_staff_reject_an_e_mail_change_with_a_reason(client, verifier, bank):
     request = services.email_change_request(
         user=bank["ana"], new_email="ana@nuevo.co", uploaded_file=pdf_upload()
     )
-    client.force_login(verifier)
+    sign_in(client, verifier)
     document = client.get(reverse("peers:email_change_document", args=[request.pk]))
     assert document.status_code == 200
     url = reverse("peers:email_change_review", args=[request.pk])
@@ -241,14 +241,14 @@ def test_staff_reject_an_e_mail_change_with_a_reason(client, verifier, bank):
 
 def test_an_is_staff_technical_admin_also_reaches_the_search(client):
     admin = make_user(email="admin@example.org", is_staff=True)
-    client.force_login(admin)
+    sign_in(client, admin)
     assert client.get(reverse("peers:search")).status_code == 200
 
 
 def test_the_public_pages_open(client, alice):
     assert client.get(reverse("peers:lookup")).status_code == 200
     assert client.get(reverse("peers:email_change")).status_code == 200
-    client.force_login(alice)
+    sign_in(client, alice)
     assert (
         "Solicitar el reconocimiento" in client.get(reverse("peers:recognition")).content.decode()
     )

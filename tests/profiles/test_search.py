@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from merito.profiles.models import CatalogueState, Institution
 from merito.profiles.selectors import institution_search
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +49,7 @@ def test_proposed_institutions_are_not_offered_until_reviewed(catalogue):
 
 
 def test_the_search_endpoint_returns_options_for_htmx(client, alice, catalogue):
-    client.force_login(alice)
+    sign_in(client, alice)
     response = client.get(
         reverse("profiles:institution_search"), {"q": "medellin"}, headers={"HX-Request": "true"}
     )
@@ -58,7 +59,7 @@ def test_the_search_endpoint_returns_options_for_htmx(client, alice, catalogue):
 
 
 def test_the_search_works_without_javascript(client, alice, catalogue):
-    client.force_login(alice)
+    sign_in(client, alice)
     response = client.get(reverse("profiles:institution_search"), {"q": "medellin"})
     html = response.content.decode()
     assert "<html" in html and "Universidad de Medellín" in html

@@ -14,6 +14,7 @@ from merito.profiles.services import (
     register_profile_lock,
     unregister_profile_lock,
 )
+from tests.conftest import sign_in
 from tests.documents.conftest import PNG_BYTES, pdf_of_size, pdf_upload
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,7 @@ COURSE = {
 
 @pytest.fixture
 def alice_client(client, alice):
-    client.force_login(alice)
+    sign_in(client, alice)
     return client
 
 
@@ -145,7 +146,7 @@ def test_personal_data_require_the_ethnic_self_identification(alice_client, alic
 
 
 def test_another_users_entry_answers_404(client, bob, alices_course):
-    client.force_login(bob)
+    sign_in(client, bob)
     for name in ("profiles:entry_edit", "profiles:entry_delete"):
         url = reverse(name, args=["educacion-informal", alices_course.pk])
         assert client.get(url).status_code == 404

@@ -6,6 +6,7 @@ from django.test import override_settings
 from django.urls import path
 
 from merito.urls import urlpatterns as merito_urls
+from tests.conftest import sign_in
 
 
 def boom(request):
@@ -51,7 +52,7 @@ def test_404_page_is_spanish(client):
 
 @pytest.mark.django_db
 def test_unknown_landing_is_404(client, alice):
-    client.force_login(alice)
+    sign_in(client, alice)
     assert client.get("/pagina-inventada/").status_code == 404
 
 
@@ -150,7 +151,7 @@ def test_security_headers_are_sent(client):
 
 @pytest.mark.django_db
 def test_the_applicants_landing_links_to_their_tools(client, alice):
-    client.force_login(alice)
+    sign_in(client, alice)
     body = client.get("/portal/").content.decode()
     assert 'href="/hoja-de-vida/"' in body
     assert 'href="/documentos/"' in body

@@ -1,7 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from merito.accounts import services
 from merito.accounts.models import User
+from merito.accounts.second_factor import second_factor_reset
+from merito.errors import DomainError
 
 
 @admin.register(User)
@@ -20,7 +24,15 @@ class UserAdmin(admin.ModelAdmin):
     )
     list_filter = ("is_active", "is_staff", "document_country", "document_type")
     search_fields = ("email", "username", "document_number", "given_names", "first_surname")
-    readonly_fields = ("password", "last_login", "date_joined", "password_reset_sent_at")
+    readonly_fields = (
+        "password",
+        "last_login",
+        "date_joined",
+        "password_reset_sent_at",
+        "pending_email",
+        "pending_email_requested_at",
+    )
+    actions = ["reset_second_factor"]
     fieldsets = (
         (
             _("Identidad"),
@@ -42,6 +54,8 @@ class UserAdmin(admin.ModelAdmin):
                 "fields": (
                     "username",
                     "email",
+                    "pending_email",
+                    "pending_email_requested_at",
                     "email_verified_at",
                     "phone",
                     "password",
@@ -61,3 +75,36 @@ class UserAdmin(admin.ModelAdmin):
         if obj is not None:
             fields += ["username", "document_country", "document_type", "document_number"]
         return fields
+
+    def save_model(self, request, obj, form, change):
+        """A new e-mail typed here waits for its link like any other change."""
+        new_email = obj.email
+        if change and "email" in form.changed_data:
+            obj.email = form.initial["email"]
+        super().save_model(request, obj, form, change)
+        if change and "email" in form.changed_data:
+            try:
+                services.email_change_request(user=obj, new_email=new_email, by=request.user)
+            except DomainError as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    gettext(
+                        "El correo cambia cuando se abra el enlace enviado a %(email)s; "
+                        "se avisó a la dirección actual."
+                    )
+                    % {"email": new_email},
+                    messages.WARNING,
+                )
+
+    @admin.action(description=_("Restablecer el segundo factor (dispositivo perdido)"))
+    def reset_second_factor(self, request, queryset):
+        for user in queryset:
+            second_factor_reset(user=user, by=request.user, reason="admin")
+        self.message_user(
+            request,
+            gettext("Se restableció el segundo factor de %(n)d cuenta(s); se les avisó por correo.")
+            % {"n": queryset.count()},
+            messages.SUCCESS,
+        )

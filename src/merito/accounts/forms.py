@@ -114,16 +114,78 @@ class LoginForm(forms.Form):
     )
 
 
-class OTPForm(forms.Form):
-    token = forms.CharField(
+def _current_password() -> forms.CharField:
+    return forms.CharField(
+        label=_("Contraseña actual"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Se la pedimos de nuevo para confirmar que es usted."),
+    )
+
+
+def _new_device_code() -> forms.CharField:
+    return forms.CharField(
         label=_("Código de verificación"),
         min_length=6,
         max_length=6,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
-        ),
-        help_text=_("Los 6 dígitos que muestra su aplicación de autenticación."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        help_text=_("Los 6 dígitos que muestra ahora su aplicación de autenticación."),
     )
+
+
+def _login_code() -> forms.CharField:
+    return forms.CharField(
+        label=_("Código de verificación o de recuperación"),
+        min_length=6,
+        max_length=24,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+        help_text=_(
+            "Los 6 dígitos de su aplicación de autenticación o, si perdió el dispositivo, "
+            "uno de sus códigos de recuperación (por ejemplo 7K2M-9QXD-4HNP-3WRT)."
+        ),
+    )
+
+
+class LoginCodeForm(forms.Form):
+    """The second step of the login: a TOTP code or a recovery code."""
+
+    token = _login_code()
+
+
+class EnrolForm(forms.Form):
+    """Confirm a new authenticator: the password (first enrolment) and its current code."""
+
+    password = _current_password()
+    token = _new_device_code()
+
+    def __init__(self, *args: Any, ask_password: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not ask_password:
+            del self.fields["password"]
+
+
+class ConfirmIdentityForm(forms.Form):
+    """Before changing the second factor: the password and a code of the current one."""
+
+    password = _current_password()
+    token = _login_code()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["token"].widget.attrs.pop("autofocus", None)
+
+
+class EmailChangeForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Nuevo correo electrónico"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text=_("Le enviaremos un enlace; el cambio se aplica cuando lo abra."),
+    )
+    password = _current_password()
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
 
 
 class PasswordResetRequestForm(forms.Form):

@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+import hashlib
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin
 
 from merito.accounts.documents import Country, DocumentType, validate_identity_document
 from merito.accounts.validators import validate_phone, validate_username
@@ -63,7 +67,7 @@ class UserManager(BaseUserManager["User"]):
         return self._create(email, password, **fields)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-missing]
     """One account per real person: the identity document is unique in the database."""
 
     # Operators of seed 004 log in with a username; applicants may use e-mail or document.
@@ -106,6 +110,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     password_reset_nonce = models.UUIDField(default=uuid.uuid4, editable=False)
     password_reset_sent_at = models.DateTimeField(
         _("último enlace de restablecimiento enviado"), null=True, blank=True
+    )
+    # Part of every session's hash: rotating it ends all the person's sessions at once
+    # (an e-mail change, a second factor reset) without listing them.
+    security_stamp = models.UUIDField(default=uuid.uuid4, editable=False)
+    # A new address waits here until the link sent to it is opened (``email_change_*``).
+    pending_email = models.EmailField(_("correo por confirmar"), max_length=254, blank=True)
+    pending_email_requested_at = models.DateTimeField(
+        _("cambio de correo solicitado el"), null=True, blank=True
     )
 
     objects = UserManager()
@@ -161,6 +173,22 @@ class User(AbstractBaseUser, PermissionsMixin):
     def email_verified(self) -> bool:
         return self.email_verified_at is not None
 
+    def get_session_auth_hash(self) -> str:
+        return self._stamped_session_hash(None)
+
+    def get_session_auth_fallback_hash(self):
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._stamped_session_hash(secret)
+
+    def _stamped_session_hash(self, secret: str | None) -> str:
+        # Django hashes the password alone; the stamp lets us end sessions on other events.
+        return salted_hmac(
+            "merito.accounts.User.session_auth_hash",
+            f"{self.password}:{self.security_stamp}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
     def clean(self) -> None:
         super().clean()
         self.email = (self.email or "").strip().lower()
@@ -185,3 +213,61 @@ class User(AbstractBaseUser, PermissionsMixin):
                     )
                 if errors:
                     raise ValidationError(errors)
+
+
+# Crockford's base32: no I, L, O or U, so a code read aloud or copied by hand survives.
+RECOVERY_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_MISREAD = str.maketrans({"O": "0", "I": "1", "L": "1"})
+
+
+def recovery_code_digest(code: str) -> str:
+    """SHA-256 of a recovery code as typed: case, spaces, dashes and O/0, I/L/1 ignored."""
+    normalized = "".join(ch for ch in code.upper() if ch.isalnum()).translate(_MISREAD)
+    return hashlib.sha256(normalized.encode()).hexdigest()
+
+
+class RecoveryCodeDevice(ThrottlingMixin, Device):
+    """The person's single-use recovery codes, one django-otp device per account.
+
+    Each code is shown once and kept only as its SHA-256: a code is 80 random bits, so a
+    fast hash resists an offline guess as well as a slow one would.
+    """
+
+    class Meta:
+        verbose_name = _("códigos de recuperación")
+        verbose_name_plural = _("códigos de recuperación")
+
+    def get_throttle_factor(self) -> int:
+        return 1
+
+    def verify_token(self, token: str) -> bool:
+        allowed, _details = self.verify_is_allowed()
+        if not allowed:
+            return False
+        digest = recovery_code_digest(token)
+        used = self.codes.filter(code_hash=digest, used_at__isnull=True).update(
+            used_at=timezone.now()
+        )
+        if used:
+            self.throttle_reset()
+            return True
+        self.throttle_increment()
+        return False
+
+
+class RecoveryCode(models.Model):
+    device = models.ForeignKey(RecoveryCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(_("usado el"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("código de recuperación")
+        verbose_name_plural = _("códigos de recuperación")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["device", "code_hash"], name="accounts_recoverycode_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.device.user_id}: {'usado' if self.used_at else 'sin usar'}"

@@ -8,6 +8,8 @@ from typing import Any
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +19,13 @@ from django.utils.translation import gettext as _
 
 from merito.accounts.backends import find_user_by_identifier
 from merito.accounts.models import DUPLICATE_DOCUMENT_MESSAGE, DUPLICATE_EMAIL_MESSAGE, User
-from merito.accounts.tokens import make_email_token, password_reset_token, read_email_token
+from merito.accounts.tokens import (
+    make_email_change_token,
+    make_email_token,
+    password_reset_token,
+    read_email_change_token,
+    read_email_token,
+)
 from merito.audit.services import audit_record
 from merito.errors import DomainError
 from merito.notifications.services import email_enqueue
@@ -169,3 +177,125 @@ def password_changed(*, user: User) -> None:
     user.password_reset_nonce = uuid.uuid4()
     user.save(update_fields=["password_reset_nonce"])
     audit_record(action="accounts.user.password_changed", actor=user, obj=user)
+
+
+# --- change of e-mail: only a verified new address takes over the account ----------------
+
+
+def _email_taken(email: str, *, except_user: User) -> bool:
+    return User.objects.filter(email__iexact=email).exclude(pk=except_user.pk).exists()
+
+
+def email_change_request(*, user: User, new_email: str, by: Any) -> User:
+    """Start an e-mail change, from any path (the person, staff, a peer's request).
+
+    The account keeps its address until the link sent to ``new_email`` is opened
+    (``email_change_confirm``); the current address is told at once. ``by`` is who asked:
+    the person themself, a staff member, or None for a public request.
+    """
+    new_email = (new_email or "").strip().lower()
+    try:
+        validate_email(new_email)
+    except ValidationError as exc:
+        raise DomainError(_("Escriba un correo electrónico válido."), field="email") from exc
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if new_email == user.email:
+            raise DomainError(_("Ese ya es el correo de la cuenta."), field="email")
+        if _email_taken(new_email, except_user=user):
+            raise DomainError(str(DUPLICATE_EMAIL_MESSAGE), field="email")
+        user.pending_email = new_email
+        user.pending_email_requested_at = timezone.now()
+        user.save(update_fields=["pending_email", "pending_email_requested_at"])
+        by_staff = by is not None and getattr(by, "pk", None) != user.pk
+        audit_record(
+            action="accounts.user.email_change_requested",
+            actor=by,
+            obj=user,
+            before={"email": user.email},
+            after={"pending_email": new_email},
+        )
+        link = _absolute(reverse("accounts:email_confirm", args=[make_email_change_token(user)]))
+        email_enqueue(
+            to=new_email,
+            subject=_("Confirme el nuevo correo de su cuenta de Mérito"),
+            template="accounts/email/email_change_confirm",
+            context={
+                "user": user,
+                "link": link,
+                "days": settings.EMAIL_VERIFICATION_TIMEOUT // 86400,
+            },
+            user=user,
+            kind="accounts.email_change_confirm",
+        )
+        email_enqueue(
+            to=user.email,
+            subject=_("Se pidió cambiar el correo de su cuenta de Mérito"),
+            template="accounts/email/email_change_notice",
+            context={
+                "user": user,
+                "new_email": new_email,
+                "by": by,
+                "by_staff": by_staff,
+                "site": settings.SITE_URL,
+            },
+            user=user,
+            kind="accounts.email_change_notice",
+        )
+    return user
+
+
+def email_change_confirm(*, token: str) -> User:
+    """The link reached the new mailbox: the account takes the address, and every session
+    and pending reset link of the person ends."""
+    try:
+        user_id, new_email, stamp = read_email_change_token(token)
+    except signing.SignatureExpired as exc:
+        raise DomainError(_("El enlace venció. Pida el cambio de correo de nuevo.")) from exc
+    except signing.BadSignature as exc:
+        raise DomainError(_("El enlace de confirmación no es válido.")) from exc
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(pk=user_id).first()
+        if (
+            user is None
+            or not user.pending_email
+            or user.pending_email != new_email
+            or str(user.security_stamp) != stamp
+        ):
+            raise DomainError(
+                _(
+                    "El enlace ya no corresponde a un cambio de correo pendiente: se usó, "
+                    "se pidió otro cambio después o se cerró la cuenta."
+                )
+            )
+        if _email_taken(new_email, except_user=user):
+            raise DomainError(str(DUPLICATE_EMAIL_MESSAGE))
+        before = user.email
+        user.email = new_email
+        user.email_verified_at = timezone.now()
+        user.pending_email = ""
+        user.pending_email_requested_at = None
+        user.security_stamp = uuid.uuid4()
+        user.password_reset_nonce = uuid.uuid4()
+        try:
+            with transaction.atomic():
+                user.save(
+                    update_fields=[
+                        "email",
+                        "email_verified_at",
+                        "pending_email",
+                        "pending_email_requested_at",
+                        "security_stamp",
+                        "password_reset_nonce",
+                    ]
+                )
+        except IntegrityError as exc:
+            raise DomainError(str(DUPLICATE_EMAIL_MESSAGE)) from exc
+        audit_record(
+            action="accounts.user.email_changed",
+            actor=user,
+            obj=user,
+            before={"email": before},
+            after={"email": new_email},
+        )
+    return user

@@ -31,4 +31,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("seguridad/", views.security, name="security"),
+    path("seguridad/codigos/", views.recovery_codes, name="recovery_codes"),
+    path("correo/", views.email_change, name="email_change"),
+    path("correo/confirmar/<str:token>/", views.email_confirm, name="email_confirm"),
 ]

@@ -1,9 +1,11 @@
 """Account pages: sign-up, e-mail verification, login (with second factor), logout,
-password change and reset, and second-factor setup for staff."""
+password change and reset, e-mail change, and the second factor of staff accounts."""
 
 from __future__ import annotations
 
+import time
 from typing import Any, cast
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -21,12 +23,21 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rules.contrib.views import permission_required
 
-from merito.accounts import services
-from merito.accounts.forms import LoginForm, OTPForm, PasswordResetRequestForm, SignUpForm
-from merito.accounts.models import User
+from merito.accounts import second_factor, services
+from merito.accounts.forms import (
+    ConfirmIdentityForm,
+    EmailChangeForm,
+    EnrolForm,
+    LoginCodeForm,
+    LoginForm,
+    PasswordResetRequestForm,
+    SignUpForm,
+)
+from merito.accounts.models import RecoveryCodeDevice, User
 from merito.accounts.tokens import password_reset_token
 from merito.audit.services import audit_record
 from merito.errors import DomainError
+from merito.organizations.models import Role
 
 _PENDING_OTP_USER = "merito_pending_otp_user"
 _PENDING_OTP_NEXT = "merito_pending_otp_next"
@@ -118,7 +129,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         elif not user.email_verified:
             unverified = user
             request.session["merito_unverified_user"] = user.pk
-        elif TOTPDevice.objects.devices_for_user(user, confirmed=True).exists():
+        elif second_factor.has_second_factor(user):
             request.session[_PENDING_OTP_USER] = user.pk
             request.session[_PENDING_OTP_NEXT] = _safe_next(request)
             request.session["merito_otp_attempts"] = 0
@@ -126,12 +137,19 @@ def login_view(request: HttpRequest) -> HttpResponse:
         else:
             login(request, user, backend=_BACKEND)
             audit_record(action="accounts.user.logged_in", actor=user, obj=user)
+            if second_factor.requires_second_factor(user):
+                # First login of a staff account: it enrols before anything else.
+                return redirect(_with_next("accounts:security", _safe_next(request)))
             return redirect(_safe_next(request))
     return render(
         request,
         "accounts/login.html",
         {"form": form, "unverified": unverified, "next": request.GET.get("next", "")},
     )
+
+
+def _with_next(name: str, next_url: str) -> str:
+    return f"{reverse(name)}?{urlencode({'next': next_url})}"
 
 
 @require_POST
@@ -149,29 +167,32 @@ def resend_verification(request: HttpRequest) -> HttpResponse:
 
 def login_otp(request: HttpRequest) -> HttpResponse:
     pending_id = request.session.get(_PENDING_OTP_USER)
-    user = User.objects.filter(pk=pending_id).first() if pending_id else None
+    user = User.objects.filter(pk=pending_id, is_active=True).first() if pending_id else None
     if user is None:
         return redirect("accounts:login")
-    form = OTPForm(request.POST or None)
+    form = LoginCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = next(
-            (
-                d
-                for d in TOTPDevice.objects.devices_for_user(user, confirmed=True)
-                if d.verify_token(form.cleaned_data["token"])
-            ),
-            None,
-        )
+        device = second_factor.verify_login_code(user, form.cleaned_data["token"])
         if device is not None:
             next_url = request.session.get(_PENDING_OTP_NEXT) or reverse("web:home")
             login(request, user, backend=_BACKEND)
             otp_login(request, device)
+            recovery = isinstance(device, RecoveryCodeDevice)
             audit_record(
                 action="accounts.user.logged_in",
                 actor=user,
                 obj=user,
-                after={"second_factor": True},
+                after={"second_factor": "recovery_code" if recovery else "totp"},
             )
+            if recovery:
+                messages.warning(
+                    request,
+                    _(
+                        "Ingresó con un código de recuperación; le quedan %(n)d. Si perdió "
+                        "su dispositivo, registre uno nuevo en «Seguridad»."
+                    )
+                    % {"n": second_factor.recovery_codes_left(user)},
+                )
             return redirect(next_url)
         attempts = request.session.get("merito_otp_attempts", 0) + 1
         request.session["merito_otp_attempts"] = attempts
@@ -239,40 +260,150 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "accounts/password_change_done.html"
 
 
+def _password_ok(request: HttpRequest, user: User, password: str) -> bool:
+    """The password again, counted by the lockout like a login attempt."""
+    checked = authenticate(request, username=user.email, password=password)
+    return checked is not None and checked.pk == user.pk
+
+
+# Set for a few minutes once the person proved the password and the current device.
+_REPLACING = "merito_second_factor_replacing"
+_REPLACE_WINDOW_SECONDS = 600
+_NEW_CODES = "merito_recovery_codes"
+
+
+def _replacing(request: HttpRequest) -> bool:
+    started = request.session.get(_REPLACING)
+    return started is not None and time.time() - started < _REPLACE_WINDOW_SECONDS
+
+
 @login_required
 @permission_required("merito.manage_second_factor", raise_exception=True)
 def security(request: HttpRequest) -> HttpResponse:
-    """Enable or disable the TOTP second factor (staff)."""
+    """The second factor of a staff account: enrol, replace the device, new recovery codes.
+
+    A first enrolment asks for the password and a code of the new device; with a device
+    already there, any change first asks for the password and a code of that device.
+    """
     user = cast(User, request.user)
-    confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    form = OTPForm(request.POST or None)
-    if request.method == "POST" and request.POST.get("action") == "disable" and confirmed:
-        if form.is_valid() and confirmed.verify_token(form.cleaned_data["token"]):
-            TOTPDevice.objects.filter(user=user).delete()
-            audit_record(action="accounts.user.second_factor_disabled", actor=user, obj=user)
-            messages.success(request, _("Se desactivó el segundo factor."))
-            return redirect("accounts:security")
-        form.add_error("token", _("El código no es válido o ya venció."))
-    pending = None
-    if confirmed is None:
-        pending = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-        if pending is None:
-            pending = TOTPDevice.objects.create(user=user, name="Mérito", confirmed=False)
-        if request.method == "POST" and request.POST.get("action") == "enable":
-            if form.is_valid() and pending.verify_token(form.cleaned_data["token"]):
-                pending.confirmed = True
-                pending.save(update_fields=["confirmed"])
-                audit_record(action="accounts.user.second_factor_enabled", actor=user, obj=user)
+    current = second_factor.confirmed_totp(user)
+    next_url = _safe_next(request) if request.GET.get("next") else reverse("accounts:security")
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    enrolling = current is None or _replacing(request)
+    enrol_form = EnrolForm(
+        request.POST if action == "enrol" else None, ask_password=current is None
+    )
+    identity_form = ConfirmIdentityForm(request.POST if action in {"replace", "codes"} else None)
+    pending = second_factor.pending_totp(user) if enrolling else None
+
+    if action == "enrol" and pending is not None and enrol_form.is_valid():
+        password = enrol_form.cleaned_data.get("password")
+        if password is not None and not _password_ok(request, user, password):
+            enrol_form.add_error("password", _("La contraseña no es correcta."))
+        else:
+            try:
+                codes = second_factor.second_factor_enrol(
+                    user=user, device=pending, token=enrol_form.cleaned_data["token"]
+                )
+            except DomainError as exc:
+                enrol_form.add_error(exc.field, exc.message)
+            else:
+                pending.refresh_from_db()
+                otp_login(request, pending)
+                request.session.pop(_REPLACING, None)
+                request.session[_NEW_CODES] = codes
                 messages.success(
                     request,
                     _("Segundo factor activado: se le pedirá un código cada vez que ingrese."),
                 )
-                return redirect("accounts:security")
-            form.add_error("token", _("El código no es válido o ya venció."))
-    context: dict[str, Any] = {"form": form, "confirmed": confirmed}
+                return redirect(_with_next("accounts:recovery_codes", next_url))
+    elif action in {"replace", "codes"} and current is not None and identity_form.is_valid():
+        if not _password_ok(request, user, identity_form.cleaned_data["password"]):
+            identity_form.add_error("password", _("La contraseña no es correcta."))
+        elif second_factor.verify_login_code(user, identity_form.cleaned_data["token"]) is None:
+            identity_form.add_error("token", _("El código no es válido o ya venció."))
+        elif action == "codes":
+            request.session[_NEW_CODES] = second_factor.recovery_codes_issue(user=user)
+            return redirect(_with_next("accounts:recovery_codes", next_url))
+        else:
+            request.session[_REPLACING] = time.time()
+            return redirect("accounts:security")
+
+    context: dict[str, Any] = {
+        "current": current,
+        "enrolling": enrolling,
+        "enrol_form": enrol_form,
+        "identity_form": identity_form,
+        "required": second_factor.requires_second_factor(user),
+        "staff_roles": user.role_assignments.exclude(role=Role.APPLICANT).select_related(
+            "organization", "call"
+        ),
+        "codes_left": second_factor.recovery_codes_left(user) if current else 0,
+        "next": next_url,
+    }
     if pending is not None:
         context.update(qr_svg=_qr_svg(pending.config_url), secret=_b32_secret(pending))
-    return render(request, "accounts/security.html", context)
+    status = 400 if (enrol_form.errors or identity_form.errors) else 200
+    return render(request, "accounts/security.html", context, status=status)
+
+
+@login_required
+def recovery_codes(request: HttpRequest) -> HttpResponse:
+    """The new recovery codes, shown this once: they are kept only as hashes."""
+    codes = request.session.pop(_NEW_CODES, None)
+    if not codes:
+        return redirect("accounts:security")
+    next_url = _safe_next(request) if request.GET.get("next") else reverse("accounts:security")
+    return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": next_url})
+
+
+@login_required
+def email_change(request: HttpRequest) -> HttpResponse:
+    """The person asks for a new e-mail; it applies once the link sent there is opened."""
+    user = cast(User, request.user)
+    form = EmailChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not _password_ok(request, user, form.cleaned_data["password"]):
+            form.add_error("password", _("La contraseña no es correcta."))
+        else:
+            try:
+                services.email_change_request(
+                    user=user, new_email=form.cleaned_data["email"], by=user
+                )
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Enviamos un enlace a %(email)s. Su correo cambia cuando lo abra; "
+                        "mientras tanto sigue siendo %(current)s."
+                    )
+                    % {"email": form.cleaned_data["email"], "current": user.email},
+                )
+                return redirect("accounts:email_change")
+    user.refresh_from_db(fields=["pending_email", "pending_email_requested_at", "email"])
+    return render(
+        request,
+        "accounts/email_change.html",
+        {"form": form, "account": user},
+        status=400 if form.errors else 200,
+    )
+
+
+def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link of the new address: GET shows a button, POST applies the change (mail
+    scanners that follow links must not change an account)."""
+    if request.method == "POST":
+        try:
+            services.email_change_confirm(token=token)
+        except DomainError as exc:
+            return render(
+                request, "accounts/email_confirm.html", {"error": exc.message}, status=400
+            )
+        logout(request)
+        return render(request, "accounts/email_confirm.html", {"done": True})
+    return render(request, "accounts/email_confirm.html", {"token": token})
 
 
 def _qr_svg(data: str) -> str:

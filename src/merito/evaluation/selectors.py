@@ -219,13 +219,20 @@ def job_for(process: SelectionProcess, pk: int) -> Job | None:
 
 
 def operators_for(user: Any) -> QuerySet[Organization]:
-    """Operators the viewer may open: its own for an administrator, all for Gerencia."""
+    """Operators the viewer may open: its own for an administrator; for Gerencia del
+    proceso, those awarded a test of a process it manages (their users' documents and
+    e-mails are not another commission's to read)."""
     operators = Organization.objects.filter(kind=OrganizationKind.OPERATOR).select_related(
         "operator_profile"
     )
+    condition = Q(pk__in=administered_operator_ids(user))
     if is_manager(user):
-        return operators
-    return operators.filter(pk__in=administered_operator_ids(user))
+        managed = managed_organization_ids(user)
+        if managed is None:
+            return operators
+        awarded = Test.objects.filter(process__call__organization_id__in=managed)
+        condition |= Q(pk__in=awarded.values("operator_id"))
+    return operators.filter(condition)
 
 
 def operator_users(

@@ -22,6 +22,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from merito.accounts.models import User
+from merito.accounts.services import email_change_request
 from merito.audit.services import audit_record
 from merito.calls.models import Call, CallState, Position
 from merito.documents.models import Document, DocumentKind
@@ -614,7 +615,11 @@ def operator_user_create(
 def operator_user_update(
     *, operator: Organization, user: User, data: dict[str, Any], roles: list[str], by: Any
 ) -> User:
-    """Edit name, document type, e-mail, phone, roles and Habilitado; username and number stay."""
+    """Edit name, document type, e-mail, phone, roles and Habilitado; username and number stay.
+
+    A new e-mail is not written here: it waits for the person to open the link sent to it
+    (``email_change_request``), and the current address is told.
+    """
     chosen: set[str] = {role.value for role in _check_roles(roles)}
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
@@ -626,7 +631,6 @@ def operator_user_update(
         }
         for field in ("given_names", "first_surname", "second_surname", "document_type"):
             setattr(user, field, data[field])
-        user.email = data["email"]
         user.phone = data["phone"]
         user.is_active = data["is_active"]
         user.full_clean(exclude=["password"])
@@ -654,6 +658,8 @@ def operator_user_update(
                 "roles": sorted(chosen),
             },
         )
+        if data["email"] != user.email:
+            email_change_request(user=user, new_email=data["email"], by=by)
     return user
 
 

@@ -91,6 +91,11 @@ urlpatterns = [
     path("operadores/<int:pk>/usuarios/nuevo/", views.user_create, name="user_create"),
     path("operadores/<int:pk>/usuarios/<int:user_pk>/", views.user_edit, name="user_edit"),
     path(
+        "operadores/<int:pk>/usuarios/<int:user_pk>/segundo-factor/",
+        views.user_second_factor_reset,
+        name="user_second_factor_reset",
+    ),
+    path(
         "operadores/<int:pk>/usuarios/<int:user_pk>/estado/",
         views.user_set_active,
         name="user_set_active",

@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from merito.accounts import second_factor
 from merito.accounts.models import User
 from merito.calls.models import CallState, Notice, Position
 from merito.documents.models import Document
@@ -51,6 +52,7 @@ from merito.evaluation.models import (
 )
 from merito.exports import csv_response
 from merito.organizations.models import Organization, Role
+from merito.organizations.rules import holding_roles_elsewhere
 
 PAGE_SIZE = 20
 LINKED_PAGE_SIZE = 10
@@ -954,7 +956,9 @@ def operator_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         )
     page = _page(request, users)
-    roles = selectors.roles_by_user(operator, [u.pk for u in page.object_list])
+    shown = [u.pk for u in page.object_list]
+    roles = selectors.roles_by_user(operator, shown)
+    elsewhere = holding_roles_elsewhere(operator.pk, shown)
     return _render(
         request,
         "evaluation/operator_detail.html",
@@ -964,7 +968,7 @@ def operator_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "can_edit": can_edit,
             "page": page,
-            "rows": [(u, roles.get(u.pk, [])) for u in page.object_list],
+            "rows": [(u, roles.get(u.pk, []), u.pk not in elsewhere) for u in page.object_list],
             "filters": filters,
             "role_choices": [
                 (Role.OPERATOR_ADMIN.value, Role.OPERATOR_ADMIN.label),
@@ -1020,9 +1024,11 @@ def user_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _operator_user(operator: Organization, user_pk: int) -> User:
+def _operator_user(request: HttpRequest, operator: Organization, user_pk: int) -> User:
+    """A user the administrator may edit; one who also holds a role elsewhere answers 404,
+    as an id that does not exist."""
     user = selectors.operator_users(operator=operator).filter(pk=user_pk).first()
-    if user is None:
+    if user is None or not request.user.has_perm("merito.edit_operator_user", user):
         raise Http404
     return user
 
@@ -1031,7 +1037,7 @@ def _operator_user(operator: Organization, user_pk: int) -> User:
 @require_http_methods(["GET", "POST"])
 def user_edit(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
     operator = _admin_operator(request, pk)
-    target = _operator_user(operator, user_pk)
+    target = _operator_user(request, operator, user_pk)
     roles = [
         r
         for r in target.role_assignments.filter(organization=operator).values_list(
@@ -1064,20 +1070,54 @@ def user_edit(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
             _add_user_errors(form, exc)
         else:
             messages.success(request, _("La información se guardó correctamente."))
+            if data["email"] != target.email:
+                messages.warning(
+                    request,
+                    _(
+                        "El correo cambia cuando la persona abra el enlace enviado a "
+                        "%(email)s; se avisó a la dirección actual."
+                    )
+                    % {"email": data["email"]},
+                )
             return redirect("evaluation:operator_detail", pk=pk)
     return _render(
         request,
         "evaluation/user_form.html",
-        {"operator": operator, "form": form, "target": target},
+        {
+            "operator": operator,
+            "form": form,
+            "target": target,
+            "has_second_factor": second_factor.has_second_factor(target),
+        },
         status=400 if form.errors else 200,
     )
 
 
 @login_required
 @require_POST
+def user_second_factor_reset(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
+    """The person lost the device: devices and codes go, their sessions end (audited)."""
+    operator = _admin_operator(request, pk)
+    target = _operator_user(request, operator, user_pk)
+    if not request.user.has_perm("merito.reset_second_factor", target):
+        raise PermissionDenied
+    second_factor.second_factor_reset(user=target, by=request.user, reason="lost_device")
+    messages.success(
+        request,
+        _(
+            "Se restableció el segundo factor de %(user)s: al ingresar registrará un "
+            "dispositivo nuevo. Se le avisó por correo."
+        )
+        % {"user": target.username},
+    )
+    return redirect("evaluation:user_edit", pk=pk, user_pk=user_pk)
+
+
+@login_required
+@require_POST
 def user_set_active(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
     operator = _admin_operator(request, pk)
-    target = _operator_user(operator, user_pk)
+    target = _operator_user(request, operator, user_pk)
     active = request.POST.get("habilitado") == "1"
     services.operator_user_set_active(user=target, active=active, by=request.user)
     messages.success(

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from merito.accounts.models import User
 from merito.calls.models import Call
@@ -205,6 +208,17 @@ ACCOUNTS = [
 ]
 
 
+def demo_totp_key(username: str) -> str:
+    """The published TOTP key (hex) of a demo staff account: the same on every machine, so
+    the printed secret works in any authenticator app. Demo data only."""
+    return hashlib.sha256(f"merito-demo-totp:{username}".encode()).hexdigest()[:40]
+
+
+def demo_totp_secret(username: str) -> str:
+    """The key as an authenticator app takes it (base32)."""
+    return base64.b32encode(bytes.fromhex(demo_totp_key(username))).decode()
+
+
 def load_demo_data() -> list[DemoAccount]:
     """Create what is missing; running it again changes nothing."""
     with transaction.atomic():
@@ -248,5 +262,13 @@ def load_demo_data() -> list[DemoAccount]:
             ).exists():
                 role_assign(
                     user=user, role=account.role, organization=organization, call=call, by=None
+                )
+            if account.role != Role.APPLICANT and not TOTPDevice.objects.filter(user=user).exists():
+                # Enrolled already, with a published secret, so a newcomer can sign in.
+                TOTPDevice.objects.create(
+                    user=user,
+                    name="Demo",
+                    key=demo_totp_key(account.username),
+                    confirmed=True,
                 )
     return ACCOUNTS

@@ -70,6 +70,35 @@ def has_role_over(*roles: str) -> rules.Predicate:
     return rules.Predicate(check, name=name)
 
 
+def holding_roles_elsewhere(organization_id: int, user_ids: list[int]) -> set[int]:
+    """Of ``user_ids``, those holding a role anywhere but in ``organization_id`` (another
+    organization, a call, or platform-wide)."""
+    return set(
+        RoleAssignment.objects.filter(user_id__in=user_ids)
+        .exclude(organization_id=organization_id)
+        .values_list("user_id", flat=True)
+    )
+
+
+@rules.predicate
+def can_edit_operator_user(admin: Any, target: Any) -> bool:
+    """An operator's administrator edits a person only when every role the person holds
+    is in that operator: a person who also works for a ministry, or applies to calls, is
+    out of its reach (their e-mail would open those doors too)."""
+    administered = {
+        org_id
+        for role, org_id, _call in role_assignments(admin)
+        if role == Role.OPERATOR_ADMIN and org_id is not None
+    }
+    held = set(RoleAssignment.objects.filter(user=target).values_list("organization_id", flat=True))
+    return len(held) == 1 and held <= administered
+
+
+@rules.predicate
+def is_someone_else(user: Any, target: Any) -> bool:
+    return target is not None and user.pk != target.pk
+
+
 is_process_management = has_role(Role.PROCESS_MANAGEMENT)
 is_operator_admin = has_role(Role.OPERATOR_ADMIN)
 is_supervisor = has_role(Role.SUPERVISOR)
@@ -95,5 +124,10 @@ rules.add_perm("merito.access_committee", is_committee_member)
 rules.add_perm("merito.access_school", is_school_director)
 rules.add_perm("merito.access_verification", is_verifier)
 rules.add_perm("merito.access_portal", is_applicant)
-rules.add_perm("merito.manage_second_factor", is_staff_member)
+rules.add_perm("merito.manage_second_factor", is_staff_member | rules.is_superuser)
 rules.add_perm("merito.manage_organization", has_role_over(Role.PROCESS_MANAGEMENT))
+rules.add_perm("merito.edit_operator_user", can_edit_operator_user)
+# A lost device: the person's operator administrator, or a platform superuser (at /admin/).
+rules.add_perm(
+    "merito.reset_second_factor", is_someone_else & (can_edit_operator_user | rules.is_superuser)
+)

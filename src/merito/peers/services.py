@@ -31,6 +31,7 @@ from import_export.formats.base_formats import CSV, XLSX
 
 from merito.accounts.documents import Country, validate_identity_document
 from merito.accounts.models import DUPLICATE_EMAIL_MESSAGE, User
+from merito.accounts.services import email_change_request as account_email_change_request
 from merito.accounts.tokens import password_reset_token
 from merito.audit.services import audit_record
 from merito.documents.models import DocumentKind
@@ -98,10 +99,6 @@ def _absolute(path: str) -> str:
 LINK_TEMPLATES = {
     "activation": ("peers/email/activation", gettext_lazy("Active su cuenta del banco de pares")),
     "reset": ("peers/email/reset", gettext_lazy("Restablecer su contraseña de Mérito")),
-    "email_changed": (
-        "peers/email/email_changed",
-        gettext_lazy("Su correo en el banco de pares fue actualizado"),
-    ),
 }
 
 
@@ -767,30 +764,27 @@ def email_change_request(*, user: User, new_email: str, uploaded_file: Any) -> E
 
 
 def email_change_approve(*, request: EmailChangeRequest, reviewer: Any) -> None:
-    """Staff checked the identity document: the account takes the new e-mail and gets a
-    fresh link there (every earlier link stops working)."""
+    """Staff checked the identity document: a link goes to the new address, and the
+    account takes it once the link is opened (``accounts.services.email_change_request``);
+    until then the account keeps its address, which is told of the change."""
     with transaction.atomic():
         item = _locked_pending(EmailChangeRequest, request.pk)
         user = User.objects.select_for_update().get(pk=item.user_id)
         if _email_taken(item.new_email, except_user=user):
             raise DomainError(str(DUPLICATE_EMAIL_MESSAGE), field="new_email")
-        before = {"email": user.email}
-        user.email = item.new_email
-        user.email_verified_at = None
-        try:
-            with transaction.atomic():
-                user.save(update_fields=["email", "email_verified_at"])
-        except IntegrityError as exc:
-            raise DomainError(str(DUPLICATE_EMAIL_MESSAGE), field="new_email") from exc
         _decide(item, state=RequestState.APPROVED, reviewer=reviewer)
         audit_record(
             action="peers.email_change.approved",
             actor=reviewer,
             obj=user,
-            before=before,
-            after={"email": user.email, "request_id": item.pk, "identity_checked": True},
+            before={"email": user.email},
+            after={
+                "pending_email": item.new_email,
+                "request_id": item.pk,
+                "identity_checked": True,
+            },
         )
-        send_access_link(user=user, purpose="email_changed", actor=reviewer)
+        account_email_change_request(user=user, new_email=item.new_email, by=reviewer)
 
 
 def email_change_reject(*, request: EmailChangeRequest, reviewer: Any, reason: str) -> None:

@@ -59,3 +59,58 @@ class SpanishFirstLocaleMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class SecondFactorMiddleware:
+    """Staff accounts reach no page without a verified second factor.
+
+    A staff account signed in with its password only (its first login, or a device reset
+    by an administrator) is sent to enrol; a session without the second step but whose
+    account has a device (one begun before the device existed) is ended and sent to log
+    in again. Only the pages of those two steps, logging out and changing the language
+    stay open. Applicants and peers pass untouched.
+    """
+
+    OPEN = frozenset(
+        {
+            "accounts:login",
+            "accounts:login_otp",
+            "accounts:logout",
+            "accounts:security",
+            "accounts:recovery_codes",
+            "accounts:email_confirm",
+            "accounts:verify_email",
+            "set_language",
+            "healthz",
+        }
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from django.contrib import messages
+        from django.contrib.auth import logout
+        from django.shortcuts import redirect
+        from django.urls import reverse
+        from django.utils.http import urlencode
+        from django.utils.translation import gettext as _
+
+        from merito.accounts import second_factor
+
+        user = request.user
+        if not user.is_authenticated or user.is_verified():
+            return None
+        if not second_factor.requires_second_factor(user):
+            return None
+        if request.resolver_match.view_name in self.OPEN:
+            return None
+        query = urlencode({"next": request.get_full_path()})
+        if second_factor.has_second_factor(user):
+            logout(request)
+            messages.info(request, _("Ingrese de nuevo: su cuenta pide un código de verificación."))
+            return redirect(f"{reverse('accounts:login')}?{query}")
+        return redirect(f"{reverse('accounts:security')}?{query}")

@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand
 from django.utils.module_loading import import_string
 
-from merito.organizations.demo import DEMO_PASSWORD, load_demo_data
+from merito.organizations.demo import DEMO_PASSWORD, demo_totp_secret, load_demo_data
+from merito.organizations.models import Role
 
 # Each context fills its own demo rows after the organizations, calls and accounts exist;
 # every loader is idempotent, like load_demo_data.
@@ -30,8 +31,17 @@ class Command(BaseCommand):
         width = max(len(str(a.role.label)) for a in accounts)
         for account in accounts:
             _country, doc_type, number = account.document
+            secret = ""
+            if account.role != Role.APPLICANT:
+                secret = f"  clave TOTP: {demo_totp_secret(account.username)}"
             self.stdout.write(
                 f"  {account.role.label!s:<{width}}  usuario: {account.username:<18} "
-                f"documento: {doc_type} {number}"
+                f"documento: {doc_type} {number}{secret}"
             )
+        self.stdout.write("")
+        self.stdout.write(
+            "Las cuentas de personal piden un segundo factor: agregue su clave TOTP en una "
+            "aplicación de autenticación, o vea el código actual con "
+            "'.venv/bin/merito demo-code USUARIO'."
+        )
         self.stdout.write("")
