@@ -274,3 +274,13 @@ def test_approval_adds_the_person_to_the_bank_and_tells_them(alice, verifier):
     assert "quedó en el banco de pares" in mail.outbox[-1].body
     with pytest.raises(services.DomainError, match="ya fue decidida"):
         services.recognition_reject(request=request, reviewer=verifier, reason="x")
+
+
+@pytest.mark.parametrize("name", ["peers:lookup", "peers:email_change"])
+def test_empty_posts_past_the_limit_answer_429_not_a_crash(client, name):
+    """A script that posts nothing still meets the limit's message, never a server error."""
+    for _ in range(10):
+        assert client.post(reverse(name), {}).status_code == 200
+    response = client.post(reverse(name), {})
+    assert response.status_code == 429
+    assert "Hizo demasiadas consultas" in response.content.decode()

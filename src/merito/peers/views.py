@@ -102,7 +102,7 @@ def _add_domain_error(form: forms.Form, error: DomainError, fields: dict[str, st
 @require_http_methods(["GET", "POST"])
 def lookup(request: HttpRequest) -> HttpResponse:
     """¿Estoy en el banco de pares? Only yes or no, and a masked e-mail: never a name."""
-    form = LookupForm(request.POST or None)
+    form = LookupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if rate_limited(request, "lookup"):
             return _too_many(request, "peers/lookup.html", form)
@@ -127,7 +127,9 @@ def lookup(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def email_change(request: HttpRequest) -> HttpResponse:
-    form = EmailChangeForm(request.POST or None, request.FILES or None)
+    form = EmailChangeForm(
+        request.POST if request.method == "POST" else None, request.FILES or None
+    )
     if request.method == "POST":
         if rate_limited(request, "email_change"):
             return _too_many(request, "peers/email_change.html", form)
