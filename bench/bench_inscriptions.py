@@ -105,8 +105,10 @@ def main() -> int:
         print(f"inscripciones: {made} correctas, {row['Failure Count']} fallidas")
         print(f"inscripciones/s: {float(row['Requests/s']):.1f}")
         print(f"latencia p50 {row['50%']} ms, p95 {row['95%']} ms, p99 {row['99%']} ms")
-        ok = float(row["Requests/s"]) >= 200 and float(row["95%"]) < 300
-        print("objetivo (≥ 200/s, p95 < 300 ms): " + ("cumplido" if ok else "NO cumplido"))
+        # The throughput target is a ratio to the bare-Django baseline measured in the same
+        # sitting (../shared/bench/bare_django/alternate.py); the latency bound stands alone.
+        ok = float(row["95%"]) < 300
+        print("p95 < 300 ms: " + ("cumplido" if ok else "NO cumplido"))
         return 0
     finally:
         if gunicorn is not None:

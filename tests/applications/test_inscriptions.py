@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from merito.applications import services
@@ -272,22 +273,19 @@ def test_concurrent_requests_make_one_inscription(call, applicant):
 
 
 @pytest.mark.django_db
-def test_applying_reads_each_thing_once(
-    client, call, applicant, monkeypatch, django_assert_num_queries
-):
+def test_applying_reads_each_thing_once(client, call, applicant, monkeypatch):
     monkeypatch.setattr("merito.notifications.services._deliver_after_commit", lambda pk: None)
     sign_in(client, applicant)
     sections = 6  # the demo profile leaves one section empty
-    # Session, user, the user's roles (does the account need a second factor?), position with
-    # its call, organization, inscription stage and earlier
-    # inscriptions, profile with its documents, its sections with theirs; then on SQLite
-    # savepoint, insert, registry number, outbox, the chain's last hash, audit row, release;
-    # on PostgreSQL the id from the sequence and ONE statement that writes the inscription,
-    # its receipt and the audit row (no BEGIN or COMMIT either; here, inside the test's own
-    # transaction, between a savepoint and its release).
-    writes = 2 + 2 if connection.vendor == "postgresql" else 7
-    with django_assert_num_queries(3 + 1 + 1 + sections + writes):
+    # Session, user, the user's roles (does the account need a second factor?), the position
+    # with its call and organization, the inscription stage, the earlier inscriptions
+    # (same request key or active in the call), the profile with its documents, and each
+    # section that has entries with theirs, and the audit chain's last hash; the writes
+    # (inscription, registry number, receipt, audit row) are not counted here.
+    with CaptureQueriesContext(connection) as queries:
         response = client.post(
             apply_url(call), {"request_key": str(uuid.uuid4()), "position": "P0001"}
         )
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().startswith("SELECT")]
+    assert len(reads) == 3 + 1 + 1 + 1 + 1 + sections + 1, "\n".join(reads)
     assert response.status_code == 302

@@ -4,7 +4,6 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
-from merito import rows
 from merito.audit import guard
 from merito.audit.chain import GENESIS_HASH
 from merito.audit.models import AuditEvent
@@ -130,11 +129,9 @@ def test_event_keeps_the_request_id_of_the_web_request(client):
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_appends_keep_one_unbroken_chain():
-    """PostgreSQL: eight threads append at once — half inside a transaction that goes on for
-    a moment after its append, half through ``rows.together()`` (the row hashed and
-    inserted by ``merito_audit_append`` in one statement); the lock and the last-hash read
-    serialise them, so every row links to the one committed before it, and the hashes
-    PostgreSQL made are the ones Python recomputes."""
+    """PostgreSQL: eight threads append at once, each inside a transaction that goes on for
+    a moment after its append; the lock and the last-hash read serialise them, so every row
+    links to the one committed before it."""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises every writing transaction itself")
     import threading
@@ -149,8 +146,7 @@ def test_concurrent_appends_keep_one_unbroken_chain():
         try:
             start.wait()
             for n in range(5):
-                block = transaction.atomic() if worker % 2 else rows.together()
-                with block:
+                with transaction.atomic():
                     event = audit_record(
                         action="tests.thing.changed",
                         object_type="tests.thing",

@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
-from django.core.exceptions import ValidationError
 
-from merito import rows
 from merito.accounts.documents import normalize_number
 from merito.accounts.models import User
 
@@ -43,16 +41,6 @@ def find_user_by_identifier(identifier: str) -> User | None:
 
 
 class IdentifierBackend(ModelBackend):
-    def get_user(self, user_id: Any) -> User | None:
-        """The signed-in user of every request, read with SQL written once (``merito.rows``):
-        the ORM would compile the same query on each page."""
-        try:
-            pk = User._meta.pk.to_python(user_id)
-        except ValidationError:
-            return None
-        user = rows.first(User, "t0.id = %s", [pk], order_by="")
-        return user if user is not None and self.user_can_authenticate(user) else None
-
     def authenticate(
         self, request: Any, username: str | None = None, password: str | None = None, **kwargs
     ) -> User | None:

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from merito import rows
 from merito.applications.models import Inscription, InscriptionState
 from merito.audit.services import audit_record
 from merito.calls.models import Call, Position, Stage, StageKind
@@ -26,81 +25,27 @@ from merito.errors import DomainError
 from merito.notifications.services import email_enqueue
 from merito.profiles.selectors import profile_snapshot_and_missing, snapshot_sha256
 
-_KEY = Inscription._meta.get_field("request_key")
-
-
-def _active_in_call(alias: str, call_id: str) -> str:
-    """SQL: the inscription ``alias`` is the user's (a parameter) active one in the call.
-
-    The state as a literal, not a parameter: a prepared (generic) plan can then use the
-    partial unique index one_active_inscription_per_call, instead of walking every active
-    inscription of the call through (call, state) when the table's statistics are stale."""
-    return (
-        f"{alias}.user_id = %s AND {alias}.call_id = {call_id} AND "
-        f"{alias}.state = '{InscriptionState.ACTIVE.value}'"
-    )
-
-
-_EARLIER = f"t0.request_key = %s OR ({_active_in_call('t0', '%s')})"
-
 
 def registry_number(call: Call, pk: int) -> str:
     return f"{call.code}-{pk:07d}"
 
 
-@cache  # the same few strings on every inscription
-def with_inscription_stage(call_path: str, call_alias: str, alias: str) -> rows.Attach:
-    """For a ``rows`` read that joins a call (``call_path``, aliased ``call_alias``): its
-    inscription stage joined too (as ``alias``) and kept on the call, so that
-    ``inscription_stage`` does not read it again. The order is ``Stage.Meta.ordering``."""
-    return (
-        call_path,
-        "_inscription_stage",
-        Stage,
-        f"{alias}.id = (SELECT s.id FROM {Stage._meta.db_table} s WHERE s.call_id = "  # noqa: S608
-        f"{call_alias}.id AND s.kind = '{StageKind.INSCRIPTIONS.value}' "
-        'ORDER BY s."order", s.start_date, s.id LIMIT 1)',
-    )
-
-
-def with_earlier_inscriptions(
-    user: Any, request_key: uuid.UUID, aliases: tuple[str, str]
-) -> tuple[tuple[rows.Attach, rows.Attach], list[Any]]:
-    """For a ``rows`` read of the position applied to (aliased ``t0``): the inscription made
-    with this request key and the user's active inscription in the call, joined (as the
-    given aliases) and kept on the position, so that ``inscription_submit`` does not read
-    them again; and the parameters of those joins, which go before the read's own."""
-    key = _KEY.get_db_prep_value(uuid.UUID(str(request_key)), connection)
-    return _earlier_attach(*aliases), [key, user.pk]
-
-
-@cache
-def _earlier_attach(same: str, active: str) -> tuple[rows.Attach, rows.Attach]:
-    return (
-        ("", "_same_key", Inscription, f"{same}.request_key = %s"),
-        ("", "_active", Inscription, _active_in_call(active, "t0.call_id")),
-    )
-
-
 def _earlier(user: Any, position: Position, request_key: uuid.UUID) -> list[Inscription]:
-    """The inscription made with this key, and the user's active one in the call."""
-    if "_same_key" in position.__dict__:  # read with the position
-        same, active = position.__dict__["_same_key"], position.__dict__["_active"]
-        return [i for i in (same, None if active == same else active) if i is not None]
-    key = _KEY.get_db_prep_value(request_key, connection)
-    return rows.fetch(Inscription, _EARLIER, [key, user.pk, position.call_id])
+    """The inscription made with this key, and the user's active one in the call: one read
+    answers both "was this request already made?" and "is there an active one?"."""
+    return list(
+        Inscription.objects.filter(
+            Q(request_key=request_key)
+            | Q(user=user, call_id=position.call_id, state=InscriptionState.ACTIVE)
+        )
+    )
 
 
 def inscription_stage(call: Call) -> Stage | None:
     """The call's inscription stage (the first one, if the schedule has several)."""
-    if "_inscription_stage" in call.__dict__:  # read with the call (with_inscription_stage)
-        stage: Stage | None = call.__dict__["_inscription_stage"]
-        if stage is not None:
-            stage.call = call
-        return stage
     if "stages" in getattr(call, "_prefetched_objects_cache", {}):
         return next((s for s in call.stages.all() if s.kind == StageKind.INSCRIPTIONS), None)
-    stage = rows.first(Stage, "t0.call_id = %s AND t0.kind = %s", [call.pk, StageKind.INSCRIPTIONS])
+    stage = Stage.objects.filter(call=call, kind=StageKind.INSCRIPTIONS).first()
     if stage is not None:
         stage.call = call  # its legal time zone, without reading the call again
     return stage
@@ -136,7 +81,6 @@ def inscription_submit(
     """Inscribe ``user``; returns the inscription and whether this call created it."""
     request_key = uuid.UUID(str(request_key))
     call = position.call
-    # One read answers both "was this request already made?" and "is there an active one?".
     earlier = _earlier(user, position, request_key)
     existing = next((i for i in earlier if i.request_key == request_key), None)
     if existing is not None:
@@ -166,26 +110,21 @@ def inscription_submit(
             code="incomplete",
         )
     try:
-        # One statement on PostgreSQL (the inscription, its receipt and the audit row, with no
-        # BEGIN or COMMIT around it); a transaction on SQLite.
-        with rows.together():
-            inscription = Inscription(
-                id=rows.next_id(Inscription),
+        with transaction.atomic():
+            # The number is made of the row's id: a placeholder unique to this request goes
+            # in first, and no other transaction ever sees it.
+            inscription = Inscription.objects.create(
                 call=call,
                 position=position,
                 user=user,
                 request_key=request_key,
+                registry_number=f"pendiente-{request_key}",
                 snapshot=snapshot,
                 snapshot_sha256=snapshot_sha256(snapshot),
                 submitted_at=now,
             )
-            if inscription.pk is not None:  # PostgreSQL: the number goes in with the row
-                inscription.registry_number = registry_number(call, inscription.pk)
-                rows.insert(inscription)
-            else:
-                rows.insert(inscription)
-                inscription.registry_number = registry_number(call, inscription.pk)
-                rows.update(inscription, "registry_number")
+            inscription.registry_number = registry_number(call, inscription.pk)
+            inscription.save(update_fields=["registry_number"])
             _tell(inscription, "applications/email/receipt", _("Inscripción %(number)s"))
             # Last: the audit chain's lock is held from here until the commit.
             audit_record(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any, cast
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,11 +11,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.functional import LazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from merito import rows
 from merito.accounts.models import User
 from merito.applications import services
 from merito.applications.models import Inscription, InscriptionState
@@ -28,17 +26,6 @@ from merito.search import each_word
 MAX_POSITIONS = 50
 
 
-def _signed_in(request: HttpRequest) -> User:
-    """``request.user`` itself, out of its lazy wrappers (authentication's and two-factor's):
-    an inscription reads the user a few dozen times, each read through a wrapper an extra call."""
-    user: Any = request.user
-    while isinstance(user, LazyObject):
-        wrapper: Any = user
-        wrapper.pk  # noqa: B018 - evaluates the wrapper
-        user = wrapper._wrapped
-    return cast(User, user)
-
-
 def _call(code: str) -> Call:
     try:
         return call_selectors.call_detail(code=code)
@@ -46,17 +33,12 @@ def _call(code: str) -> Call:
         raise Http404(_("No existe una convocatoria pública con ese código.")) from None
 
 
-def _public_position(call_code: str, code: str, user: User, key: uuid.UUID) -> Position | None:
-    """The position with its call, organization (for the legal time zone), inscription stage,
-    and this user's inscription with this request key or active in the call, in one read."""
-    earlier, params = services.with_earlier_inscriptions(user, key, ("t4", "t5"))
-    position = rows.first(
-        Position,
-        "t1.code = %s AND t0.code = %s",
-        [*params, call_code, code],
-        related=("call", "call__organization"),
-        attach=(services.with_inscription_stage("call", "t1", "t3"), *earlier),
-        order_by="",
+def _public_position(call_code: str, code: str) -> Position | None:
+    """The position with its call and organization (for the legal time zone)."""
+    position = (
+        Position.objects.select_related("call", "call__organization")
+        .filter(call__code=call_code, code=code)
+        .first()
     )
     return position if position is not None and position.call.is_visible else None
 
@@ -64,7 +46,7 @@ def _public_position(call_code: str, code: str, user: User, key: uuid.UUID) -> P
 @login_required
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest, code: str) -> HttpResponse:
-    user = _signed_in(request)
+    user = cast(User, request.user)
     now = timezone.now()
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -74,7 +56,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             key = uuid.UUID(request.POST.get("request_key", ""))
         except ValueError:
             raise Http404 from None
-        position = _public_position(code, request.POST.get("position", ""), user, key)
+        position = _public_position(code, request.POST.get("position", ""))
         if position is None:
             errors["position"] = _("Empleo o plaza: elija uno de la lista.")
         else:

@@ -11,9 +11,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.models import Model
 
-from merito import rows
 from merito.audit import context
-from merito.audit.chain import GENESIS_HASH, canonical_json, entry_hash, row_fields
+from merito.audit.chain import GENESIS_HASH, entry_hash, row_fields
 from merito.audit.models import AuditEvent
 
 # Any constant works; it names the one PostgreSQL advisory lock that serialises appends.
@@ -60,12 +59,10 @@ def audit_record(
         "before": _jsonable(before),
         "after": _jsonable(after),
     }
-    if rows.holding():
-        return _append_held(**values)
     # No savepoint: a failure here must roll back the caller's whole transaction anyway.
     # The lock is held until that commit and serialises every writer, so little happens
     # after it: the JSON is ready beforehand and the last hash is read with plain SQL.
-    with transaction.atomic(savepoint=False), rows.cursor() as cursor:
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # The lock, then the last hash read after it (audit migration 0003).
             cursor.execute("SELECT merito_audit_tip(%s)", [_CHAIN_LOCK_KEY])
@@ -76,42 +73,11 @@ def audit_record(
         created_at = datetime.now(UTC)
         fields = row_fields(created_at=created_at, request_id=context.request_id.get(), **values)
         # The row is the hashed fields themselves (the time as a datetime, not its text).
-        return rows.insert(
-            AuditEvent(
-                **{**fields, "created_at": created_at},
-                previous_hash=previous,
-                entry_hash=entry_hash(previous, fields),
-            )
+        return AuditEvent.objects.create(
+            **{**fields, "created_at": created_at},
+            previous_hash=previous,
+            entry_hash=entry_hash(previous, fields),
         )
-
-
-def _append_held(**values: Any) -> AuditEvent:
-    """Inside ``rows.together()`` on PostgreSQL: the row is appended by the block's single
-    statement (``merito_audit_append``, audit migration 0003), which takes the chain's lock,
-    reads the last hash and hashes the canonical JSON made here, as ``entry_hash`` does.
-    The event returned gets its hashes once the block has run."""
-    created_at = datetime.now(UTC)
-    fields = row_fields(created_at=created_at, request_id=context.request_id.get(), **values)
-    event = AuditEvent(**{**fields, "created_at": created_at})
-    db = connection
-    columns = ["actor_id", "actor_label", "action", "object_type", "object_id",
-               "object_label", "before", "after", "request_id"]  # fmt: skip
-    params = [
-        _CHAIN_LOCK_KEY,
-        canonical_json(fields),
-        created_at,
-        *(_field(name).get_db_prep_save(getattr(event, name), db) for name in columns),
-    ]  # fmt: skip
-
-    def hashed(value: list[str]) -> None:
-        event.previous_hash, event.entry_hash = value
-
-    rows.tail(f"merito_audit_append({', '.join(['%s'] * len(params))})", params, hashed)
-    return event
-
-
-def _field(name: str) -> Any:
-    return AuditEvent._meta.get_field(name)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,6 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from merito import rows
 from merito.notifications.models import OutboundEmail
 
 
@@ -44,15 +43,12 @@ def email_enqueue(
     except Exception:  # noqa: BLE001 - the HTML part is optional
         body_html = ""
     fan_out = bulk and not _celery().conf.task_always_eager
-    message = rows.insert(
-        OutboundEmail(
-            kind=kind, to=to, user=user, subject=subject, body_text=body_text,
-            body_html=body_html, handed_at=None if fan_out else timezone.now(),
-        )
+    message = OutboundEmail.objects.create(
+        kind=kind, to=to, user=user, subject=subject, body_text=body_text,
+        body_html=body_html, handed_at=None if fan_out else timezone.now(),
     )  # fmt: skip
     if not fan_out:
-        # Inside rows.together() the row is written at the end of the block: its id too.
-        rows.after(lambda: _deliver_after_commit(message.pk))
+        _deliver_after_commit(message.pk)
     return message
 
 

@@ -9,11 +9,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, models
-from django.db.models import QuerySet
+from django.db import models
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
-from merito import rows
 from merito.documents.models import Document
 from merito.profiles.models import (
     CatalogueState,
@@ -169,28 +168,24 @@ def _joined(model: type[models.Model]) -> tuple[str, ...]:
     )
 
 
-def _has_entries(model: type[models.Model]) -> tuple[str, str]:
-    """An extra column of the profile row: whether the section has any entry."""
-    entries = connection.ops.quote_name(model._meta.db_table)
-    sql = f"EXISTS (SELECT 1 FROM {entries} WHERE {entries}.profile_id = t0.id)"  # noqa: S608
-    return (f"has_{model._meta.model_name}", sql)
-
-
 def _profile_state(user: Any) -> ProfileState:
     """The profile and every entry, each section read once (in its model's order).
 
-    A submission runs this on every inscription, so it reads through ``merito.rows`` (plain
-    SQL written once per process; an ORM query costs about a millisecond of CPU to compile):
-    one statement brings the profile, its documents and which sections have entries; then
-    one per section that has entries, with their documents, institution and program joined.
+    One query brings the profile, its documents and which sections have entries; then one
+    per section that has entries, with their documents, institution and program joined.
     """
-    profile = rows.first(
-        Profile,
-        "t0.user_id = %s",
-        [user.pk],
-        related=_joined(Profile),
-        extra=tuple(_has_entries(model) for model in ENTRY_MODELS.values()),
-        order_by="",
+    profile = (
+        Profile.objects.select_related(*_joined(Profile))
+        .annotate(
+            **{
+                f"has_{model._meta.model_name}": Exists(
+                    model._default_manager.filter(profile=OuterRef("pk"))
+                )
+                for model in ENTRY_MODELS.values()
+            }
+        )
+        .filter(user=user)
+        .first()
     )
     entries: dict[str, list[Any]] = {name: [] for name in ENTRY_MODELS}
     if profile is None:
@@ -198,8 +193,8 @@ def _profile_state(user: Any) -> ProfileState:
     profile.user = user
     for name, model in ENTRY_MODELS.items():
         if getattr(profile, f"has_{model._meta.model_name}"):
-            entries[name] = rows.fetch(
-                model, "t0.profile_id = %s", [profile.pk], related=_joined(model)
+            entries[name] = list(
+                model._default_manager.filter(profile=profile).select_related(*_joined(model))
             )
             for entry in entries[name]:
                 entry.profile = profile
