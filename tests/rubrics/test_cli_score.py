@@ -153,7 +153,9 @@ def test_score_csv_of_json_lines_gives_the_explained_figures_and_feeds_rank(
         "".join(json.dumps(d) + ("\n\n" if n == 3 else "\n") for n, d in enumerate(documents))
     )
     assert cli.main(["score", "conaces-pares-2021", str(path), "--format", "csv"]) == 0
-    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    captured = capsys.readouterr()
+    rows = list(csv.DictReader(io.StringIO(captured.out)))
+    assert "vía explicada" not in captured.err  # every document took the compiled path
     rubric = load_rubric("conaces-pares-2021")
     assert len(rows) == 30
     for row, document in zip(rows, documents, strict=True):
@@ -182,7 +184,10 @@ def test_score_csv_reads_a_json_list_and_stdin_lines(tmp_path, monkeypatch, caps
     other = {**EVIDENCE, "applicant_id": "otro", "tests": {"pun": 40}}
     path.write_text(json.dumps([EVIDENCE, other]))
     assert cli.main(["score", "minedu-ascenso-2019", str(path), "--format", "csv", *PARAMS]) == 0
-    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    captured = capsys.readouterr()
+    rows = list(csv.DictReader(io.StringIO(captured.out)))
+    # This rubric (with its parameters) is not compiled: the run says so, with the count.
+    assert "2 de 2 documentos puntuados por la vía explicada" in captured.err
     assert [(r["applicant_id"], r["final"]) for r in rows] == [
         ("31633516", "96.600"),
         ("otro", "86.250"),

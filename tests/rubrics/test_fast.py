@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 import copy
+import json
 import sys
+from collections import Counter
 from datetime import date
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from merito.rubrics import EvidenceError, fast, load_rubric, parse_rubric, score
+from merito.rubrics import (
+    EvidenceError,
+    fast,
+    load_rubric,
+    parse_rubric,
+    rubric_from_file,
+    score,
+)
 from merito.rubrics.fast import _plan, figures_of, score_figures
 from tests.rubrics.test_properties_scoring import CONACES, CONACES_TOTAL_CAP, evidences
 
 SIMO = load_rubric("cnsc-bateria-2026")
+MINEDU = load_rubric("minedu-ascenso-2019")
 
 
 def same_outcome(rubric: Any, raw: Any) -> None:
@@ -34,14 +45,90 @@ def same_outcome(rubric: Any, raw: Any) -> None:
 
 def test_the_conaces_rubric_is_compiled_and_others_use_score() -> None:
     assert _plan(CONACES) is not None
+    assert not fast.not_compiled_because(CONACES)
     assert _plan(SIMO) is None  # tests, weights and alternatives: the explained path
+    assert _plan(MINEDU) is None
+    assert "facts, tests, bonuses or parameters" in fast.not_compiled_because(SIMO)
+    assert "facts, tests, bonuses or parameters" in fast.not_compiled_because(MINEDU)
+
+
+def test_a_rubric_from_a_users_file_is_never_compiled(tmp_path: Path) -> None:
+    """Compiling runs generated code: only rubrics of the package (or built by code)."""
+    path = tmp_path / "borrador.json"
+    path.write_text(json.dumps(CONACES.raw), encoding="utf-8")
+    draft = rubric_from_file(path)
+    assert _plan(draft) is None
+    assert "no viene del paquete" in fast.not_compiled_because(draft)
+    fallbacks: Counter[str] = Counter()
+    assert score_figures(draft, BASE, fallbacks) == score_figures(CONACES, BASE)
+    assert sum(fallbacks.values()) == 1
+
+
+def _full_path_forbidden(rubric: Any, raw: Any) -> Any:
+    raise AssertionError("the compiled path fell back to score()")
 
 
 @settings(max_examples=300, deadline=None)
 @given(data=st.data())
-def test_generated_conaces_evidence_gives_the_same_figures(data: st.DataObject) -> None:
+def test_generated_conaces_evidence_takes_the_compiled_path_and_agrees(
+    data: st.DataObject,
+) -> None:
+    """Well-formed evidence: the compiled figures equal score()'s, and score() is never
+    called by the bulk path (it is replaced by a function that fails), nor counted."""
     for rubric in (CONACES, CONACES_TOTAL_CAP):
-        same_outcome(rubric, data.draw(evidences(rubric)))
+        raw = data.draw(evidences(rubric))
+        try:
+            expected = figures_of(score(rubric, raw))
+        except EvidenceError:
+            continue  # bad evidence: the errors are compared by the tests below
+        fallbacks: Counter[str] = Counter()
+        with mock.patch.object(fast, "score", _full_path_forbidden):
+            got = score_figures(rubric, raw, fallbacks)
+        assert fallbacks == Counter()
+        assert got == expected
+        assert repr(got) == repr(expected)
+
+
+def test_unusual_evidence_is_counted_with_its_reason() -> None:
+    fallbacks: Counter[str] = Counter()
+    raw = copy.deepcopy(BASE)
+    raw["items"][1]["start"] = "2000-02-30"
+    with pytest.raises(EvidenceError):
+        score_figures(CONACES, raw, fallbacks)
+    raw["items"][1]["start"] = 20000101
+    with pytest.raises(EvidenceError):
+        score_figures(CONACES, raw, fallbacks)
+    assert fallbacks == Counter({"fecha que no es un día": 1, "fecha que no es un texto": 1})
+    good = copy.deepcopy(BASE)
+    with pytest.raises(EvidenceError):  # counted before score() finds what is missing
+        score_figures(SIMO, {"rubric": SIMO.id, "items": []}, fallbacks)
+    assert fallbacks[fast.not_compiled_because(SIMO)] == 1
+    score_figures(CONACES, good, fallbacks)
+    assert sum(fallbacks.values()) == 3
+
+
+def test_an_unexpected_error_of_the_compiled_path_propagates(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Only the declared signal falls back: a defect in the compiled path is never hidden
+    behind score()'s figures."""
+    raw = copy.deepcopy(BASE)
+    score_figures(CONACES, raw)  # compiled and generated
+
+    def broken(*args: Any) -> Any:
+        raise TypeError("a defect")
+
+    monkeypatch.setattr(fast, "_months_keyed", broken)
+    with pytest.raises(TypeError, match="a defect"):
+        score_figures(CONACES, raw)
+    monkeypatch.undo()
+    plan = _plan(CONACES)
+    assert plan is not None
+    monkeypatch.setattr(plan, "fast", broken)
+    with pytest.raises(TypeError, match="a defect"):
+        score_figures(CONACES, raw)
+    with pytest.raises(TypeError, match="a defect"):
+        list(fast.score_many(CONACES, [raw]))
 
 
 def test_the_benchmark_population_gives_the_same_figures() -> None:
@@ -212,7 +299,7 @@ def test_full_date_caches_start_again_and_keep_the_figures(
 def test_a_rubric_first_scored_on_bad_evidence_still_scores_the_good() -> None:
     """The run is generated at the first evidence (its kinds, most frequent first, are
     tested first): a first document that is not even an object changes nothing."""
-    rubric = parse_rubric(copy.deepcopy(CONACES.raw))
+    rubric = fast.allow_compiling(parse_rubric(copy.deepcopy(CONACES.raw)))
     same_outcome(rubric, "not evidence")
     same_outcome(rubric, {"items": "nor this", "as_of": "2021-03-01"})
     same_outcome(rubric, copy.deepcopy(BASE))

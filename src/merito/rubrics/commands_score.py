@@ -14,6 +14,7 @@ import json
 import os
 import sys
 from array import array
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -256,8 +257,11 @@ def _score_csv(rubric: Rubric, reference: str, lines: bool) -> int:
         ]
     )
     places = {level: rubric.precision.get(level) for level in ("group", "total", "final")}
+    fallbacks: Counter[str] = Counter()
+    scored = 0
     try:
-        for figures in score_many(rubric, documents):
+        for figures in score_many(rubric, documents, fallbacks=fallbacks):
+            scored += 1
             writer.writerow(
                 [
                     figures.applicant_id,
@@ -278,4 +282,19 @@ def _score_csv(rubric: Rubric, reference: str, lines: bool) -> int:
     finally:
         if handle is not None and handle is not sys.stdin.buffer:
             handle.close()
+    _report_fallbacks(fallbacks, scored)
     return 0
+
+
+def _report_fallbacks(fallbacks: Counter[str], scored: int) -> None:
+    """On stderr: how many documents the explained path scored instead of the compiled one,
+    and why (the CSV on stdout is the same either way)."""
+    total = sum(fallbacks.values())
+    if not total:
+        return
+    reasons = "; ".join(f"{reason}: {count}" for reason, count in fallbacks.most_common())
+    print(
+        f"{total} de {max(scored, total)} documentos puntuados por la vía explicada "
+        f"(score) en lugar de la compilada — {reasons}",
+        file=sys.stderr,
+    )

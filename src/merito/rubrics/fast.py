@@ -12,9 +12,12 @@ specialised to the field's type, and turns the item into a tuple; right there it
 the tuple on the list of every screen (kind, match and conditions of a requirement or
 criterion) it passes. Requirements and criteria are then straight-line code over those
 lists; the months of each list of periods are counted once however many rules use them.
-Whatever the compiled path does not cover (a feature of the rubric it does not compile,
-or an evidence document with anything unusual: a missing field, a type to convert, a
-bad date) goes to ``score()``, which gives the same figures or the same error.
+Whatever the compiled path does not cover goes to ``score()``, which gives the same
+figures or the same error: a rubric feature it does not compile, or an evidence document
+with anything unusual (a missing field, a type to convert, a bad date), which raises the
+one declared signal, ``NeedsFullPath``, while the document is read. Past that reading
+nothing falls back; every fallback is counted by reason (``fallbacks``). Only rubrics
+shipped with the package are compiled: the generated code comes from their files.
 
 Date strings are parsed once per process (``_DATES``, bounded): the same ISO string is
 always the same day, and a string that is not a valid date is never remembered, so it
@@ -24,6 +27,7 @@ falls back to ``score()`` and its error every time.
 from __future__ import annotations
 
 import gc
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -68,8 +72,21 @@ def figures_of(result: ScoreResult) -> Figures:
     )
 
 
-class _Fallback(Exception):
-    """Anything the compiled path does not handle: ``score()`` decides."""
+class NeedsFullPath(Exception):
+    """The one declared signal that an evidence set must be scored by ``score()``: the
+    compiled path met something it does not handle (a missing field, a type to convert, a
+    bad date…). Its text says what, for the count of fallbacks. Any other exception out of
+    the compiled path is a defect and propagates."""
+
+    def __init__(self, reason: str = "evidencia fuera de la forma compilada") -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+# What the item loop may raise on an evidence set of an unusual shape (a key absent where
+# the compiled checks read it by subscript, an unhashable value where a choice is tested, a
+# cut date past the calendar): those, and only there, become NeedsFullPath.
+_SHAPE_ERRORS = (KeyError, TypeError, ValueError, OverflowError)
 
 
 class _Unsupported(Exception):
@@ -98,9 +115,12 @@ def _new_date(text: object) -> date:
     """A date string not seen yet, parsed as ``parse_evidence`` does, and remembered. Not a
     string, or not a valid date: the full check decides (and reports it)."""
     if text.__class__ is not str:
-        raise _Fallback
+        raise NeedsFullPath("fecha que no es un texto")
     assert isinstance(text, str)
-    day = date.fromisoformat(text)  # ValueError: never cached
+    try:
+        day = date.fromisoformat(text)  # never cached
+    except ValueError:
+        raise NeedsFullPath("fecha que no es un día") from None
     if len(_DATES) >= _DATES_MAX:
         _DATES.clear()
         for derived in _DERIVED:
@@ -120,7 +140,7 @@ def _id_of(item: dict[str, Any], value: object, n: int) -> str:
         return str(value)
     if value is None and "id" not in item:
         return f"#{n + 1}"
-    raise _Fallback
+    raise NeedsFullPath
 
 
 # --------------------------------------------------------------------------- compiling
@@ -477,7 +497,8 @@ class _Plan:
         rubric = self.rubric
         ns: dict[str, Any] = {
             **self.consts,
-            "F": _Fallback,
+            "F": NeedsFullPath,
+            "SHAPE": _SHAPE_ERRORS,
             "DATES": _DATES,
             "new_date": _new_date,
             "CUT": self.cuts,
@@ -512,7 +533,6 @@ class _Plan:
         listed = self.listed(summed)
         cut_names = ", ".join(["as_of", *(f"LOW{y}" for y in self.years)]) + ","
         out = [
-            "def run(raw):",
             "    if raw.__class__ is not dict or not (raw.keys() <= TOP): raise F",
             "    rb = raw.get('rubric')",
             "    if rb is not None and rb != RID: raise F",
@@ -562,6 +582,14 @@ class _Plan:
             "        else: raise F",
             "        add_id(i)",
             "    if len(ids) != len(items): raise F",
+        ]
+        # The checks above read the evidence; past them nothing falls back.
+        out = [
+            "def run(raw):",
+            "    try:",
+            *("    " + line for line in out),
+            "    except SHAPE as error:",
+            "        raise F('campo ausente o de otro tipo') from error",
             "    W = False",
         ]
         months_of: dict[tuple[int, int | None, bool], str] = {}
@@ -852,6 +880,17 @@ def _months_by(
     ``merged``) by the value of field ``by`` (as the engine's ``keyed_periods``: ``""`` for
     no value; one key, ``None``, without ``by``), for each key whatever the table of the
     rule that asks: each rule keeps the keys it knows."""
+    try:
+        return _months_keyed(items, by, start, merged)
+    except KeyError:
+        # A day the caches dropped while this set was read (they start again when full),
+        # or the last day a date can have (it has no day after): the full path counts it.
+        raise NeedsFullPath("día que las cachés de fechas no tienen") from None
+
+
+def _months_keyed(
+    items: Sequence[tuple[Any, ...]], by: int | None, start: int, merged: bool
+) -> dict[Any, int]:
     begin, after = _BEGIN, _AFTER
     end = start + 1
     if by is None:
@@ -986,29 +1025,59 @@ def _years(c: Criterion) -> Callable[[Mapping[Any, int], Mapping[Any, int] | Non
     return count
 
 
-_plans: dict[int, tuple[Rubric, _Plan | None]] = {}
+_plans: dict[int, tuple[Rubric, _Plan | None, str]] = {}
+_compilable: dict[int, Rubric] = {}
+"""Rubrics whose file ships with the package (``registry.load_rubric``) or that code built
+itself: the only ones turned into generated code. A rubric read from a user's file is
+scored by ``score()``."""
+
+
+def allow_compiling(rubric: Rubric) -> Rubric:
+    """Let ``rubric`` be compiled: only for rubrics from the package or from code."""
+    _compilable[id(rubric)] = rubric
+    return rubric
+
+
+def _compiled(rubric: Rubric) -> tuple[_Plan | None, str]:
+    """The rubric's compiled plan, or ``None`` and why it is not compiled."""
+    cached = _plans.get(id(rubric))
+    if cached is not None and cached[0] is rubric:
+        return cached[1], cached[2]
+    plan: _Plan | None
+    if _compilable.get(id(rubric)) is not rubric:
+        plan, why = None, "rúbrica que no viene del paquete (no se genera código con ella)"
+    else:
+        try:
+            plan, why = _Plan(rubric), ""
+        except _Unsupported as unsupported:
+            plan, why = None, f"rúbrica no compilada ({unsupported})"
+    _plans[id(rubric)] = (rubric, plan, why)
+    return plan, why
 
 
 def _plan(rubric: Rubric) -> _Plan | None:
-    cached = _plans.get(id(rubric))
-    if cached is not None and cached[0] is rubric:
-        return cached[1]
-    try:
-        plan: _Plan | None = _Plan(rubric)
-    except _Unsupported:
-        plan = None
-    _plans[id(rubric)] = (rubric, plan)
-    return plan
+    return _compiled(rubric)[0]
 
 
-def score_figures(rubric: Rubric, raw: Any) -> Figures:
-    """The figures of ``score(rubric, raw)``, computed fast where the rubric allows."""
-    plan = _plan(rubric)
+def not_compiled_because(rubric: Rubric) -> str:
+    """Why ``rubric`` is always scored by ``score()``; empty when it compiles."""
+    return _compiled(rubric)[1]
+
+
+def score_figures(rubric: Rubric, raw: Any, fallbacks: Counter[str] | None = None) -> Figures:
+    """The figures of ``score(rubric, raw)``, computed fast where the rubric allows.
+
+    The full path is taken only on the declared signal (``NeedsFullPath``) or for a rubric
+    that does not compile; each time, its reason is counted in ``fallbacks`` when given.
+    """
+    plan, why = _compiled(rubric)
     if plan is not None:
         try:
             return plan.fast(raw)
-        except (_Fallback, KeyError, ValueError, TypeError, AttributeError, OverflowError):
-            pass
+        except NeedsFullPath as signal:
+            why = signal.reason
+    if fallbacks is not None:
+        fallbacks[why] += 1
     return figures_of(score(rubric, raw))
 
 
@@ -1026,7 +1095,11 @@ BATCH = 10_000
 
 
 def score_many(
-    rubric: Rubric, documents: Iterable[Any], *, batch: int = BATCH
+    rubric: Rubric,
+    documents: Iterable[Any],
+    *,
+    batch: int = BATCH,
+    fallbacks: Counter[str] | None = None,
 ) -> Iterator[Figures]:
     """The figures of each document, in order (``merito score --format csv``).
 
@@ -1035,7 +1108,9 @@ def score_many(
     lists but no reference cycles, so reference counting frees all of it, and the
     collector's passes over those objects cost about 7 % of a bulk run. Nothing is
     held past a batch. The first document that cannot be scored stops the run with a
-    ``DocumentError`` (the figures of the documents before it are yielded first).
+    ``DocumentError`` (the figures of the documents before it are yielded first). Each
+    document scored by ``score()`` instead of the compiled path is counted, by reason, in
+    ``fallbacks``.
     """
     documents = iter(documents)
     index = 0
@@ -1046,7 +1121,7 @@ def score_many(
         gc.disable()
         try:
             for document in chunk:
-                figures.append(score_figures(rubric, document))
+                figures.append(score_figures(rubric, document, fallbacks))
         except PlacedError as error:
             failed = DocumentError(index + len(figures), error)
         finally:

@@ -8,6 +8,7 @@ from importlib import resources
 from pathlib import Path
 
 from merito.rubrics.errors import RubricError
+from merito.rubrics.fast import allow_compiling
 from merito.rubrics.rubric import Rubric, parse_rubric
 
 _PACKAGE = "merito.rubrics.data"
@@ -48,7 +49,7 @@ def load_rubric(rubric_id: str) -> Rubric:
         raise RubricError(
             f"{rubric_id}.json", f"el id «{rubric.id}» no coincide con el nombre del archivo."
         )
-    return rubric
+    return allow_compiling(rubric)
 
 
 def list_rubrics() -> list[Rubric]:
