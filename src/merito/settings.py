@@ -242,7 +242,27 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 # Mail queued in bulk (inscription receipts) waits in the outbox for the fan-out job.
 OUTBOX_FAN_OUT_SECONDS = env.float("OUTBOX_FAN_OUT_SECONDS", default=2.0)
+# The audit log (merito.audit.log): the name its signed heads carry and the private key
+# that signs them — a file only where sealing runs, never in the database. The demo and
+# the tests make a demo key under var/ on first use; with DEBUG off a demo key is refused.
+AUDIT_LOG_ORIGIN = env(
+    "AUDIT_LOG_ORIGIN",
+    default="demo.merito.local/auditoria" if DEBUG or TESTING else "merito/auditoria",
+)
+AUDIT_SIGNING_KEY_FILE = env(
+    "AUDIT_SIGNING_KEY_FILE",
+    default=str(VAR_DIR / ("audit-signing-test.key" if TESTING else "audit-signing.key"))
+    if DEBUG or TESTING
+    else "",
+)
+
 CELERY_BEAT_SCHEDULE = {
+    "seal-audit-log": {"task": "merito.audit.tasks.seal_audit_log", "schedule": 2.0},
+    "seal-audit-log-full": {
+        "task": "merito.audit.tasks.seal_audit_log",
+        "schedule": 3600.0,
+        "kwargs": {"full": True},
+    },
     "fan-out-outbox": {
         "task": "merito.notifications.tasks.fan_out_outbox",
         "schedule": OUTBOX_FAN_OUT_SECONDS,

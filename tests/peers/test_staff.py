@@ -252,3 +252,18 @@ def test_the_public_pages_open(client, alice):
     assert (
         "Solicitar el reconocimiento" in client.get(reverse("peers:recognition")).content.decode()
     )
+
+
+def test_a_verifier_reading_a_peers_profile_leaves_an_audit_row(client, verifier, bank):
+    """Staff reads of another person's personal data are audit rows."""
+    sign_in(client, verifier)
+    person = bank["beto"]
+    assert client.get(reverse("peers:person", args=[person.pk])).status_code == 200
+    event = AuditEvent.objects.get(action="peers.person.viewed")
+    assert (event.actor_id, event.object_type, event.object_id) == (
+        verifier.pk,
+        "accounts.user",
+        str(person.pk),
+    )
+    client.get(reverse("peers:person", args=[999_999]))
+    assert AuditEvent.objects.filter(action="peers.person.viewed").count() == 1

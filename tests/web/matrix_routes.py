@@ -139,6 +139,8 @@ ROUTES: dict[str, dict[str, Any]] = {
     },
     "evaluation:user_set_active": {"pk": Ref("operator"), "user_pk": Ref("operator_user")},
     "web:home": {},
+    "web:audit_heads": {},
+    "web:audit_checkpoint": {},
     "web:landing": {"slug": "operador"},
 }
 

@@ -1,13 +1,10 @@
-"""Canonical JSON and hashing of audit rows, shared by writing and verifying."""
+"""Canonical JSON of an audit row: what the log's leaves hash (``merito.audit.log``)."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import datetime
 from typing import Any
-
-GENESIS_HASH = "0" * 64
 
 
 def canonical_json(fields: dict[str, Any]) -> str:
@@ -40,10 +37,3 @@ def row_fields(
         "after": after,
         "request_id": request_id,
     }
-
-
-def entry_hash(previous_hash: str, fields: dict[str, Any]) -> str:
-    digest = hashlib.sha256()
-    digest.update(previous_hash.encode("ascii"))
-    digest.update(canonical_json(fields).encode("utf-8"))
-    return digest.hexdigest()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from merito.accounts.models import User
+from merito.audit.services import audit_read
 from merito.cases import selectors, services
 from merito.cases.models import CaseState, Observation, UpdateCase
 from merito.documents.models import Document
@@ -222,6 +223,7 @@ def verify(request: HttpRequest, number: str) -> HttpResponse:
             messages.error(request, error.message)
         return redirect("cases:verify", number=number)
     emails = OutboundEmail.objects.filter(user=case.user, kind__startswith="cases.")
+    audit_read(actor=request.user, obj=case, what="cases.case.viewed")
     return render(
         request,
         "cases/verify.html",
@@ -301,6 +303,7 @@ def verify_document(request: HttpRequest, number: str, pk: int) -> FileResponse:
     document = Document.objects.filter(pk=pk, owner=case.user).first()
     if document is None:
         raise Http404
+    audit_read(actor=request.user, obj=document, what="documents.document.viewed")
     response = FileResponse(
         default_storage.open(document.storage_name, "rb"),
         as_attachment=False,

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from merito.accounts.models import User
+from merito.audit.services import audit_read
 from merito.calls.models import Position
 from merito.errors import DomainError
 from merito.evaluation import distribution, folder_selectors, review, selectors, services
@@ -239,6 +240,7 @@ def test_folder(request: HttpRequest, pk: int, test_pk: int, folder_pk: int) -> 
     folder = folder_selectors.folder_of_test(test, folder_pk)
     if folder is None:
         raise Http404
+    audit_read(actor=request.user, obj=folder, what="evaluation.folder.viewed")
     return folder_page(request, folder, worker=False)
 
 
@@ -382,6 +384,7 @@ def my_folder(request: HttpRequest, folder_pk: int) -> HttpResponse:
     if folder is None:
         raise Http404
     if request.method == "GET":
+        audit_read(actor=request.user, obj=folder, what="evaluation.folder.viewed")
         return folder_page(request, folder)
     action = request.POST.get("accion", "")
     if action not in distribution.ACTIONS:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
+from merito.audit.services import audit_read
 from merito.errors import DomainError
 from merito.evaluation import distribution, folder_selectors, review
 from merito.evaluation.forms import FolioForm, VaScoreForm, VrmDecisionForm
@@ -177,6 +178,7 @@ def folio_document(request: HttpRequest, folder_pk: int, folio_pk: int) -> FileR
     document = folio.document
     if document is None or (folio.document_sha256 and document.sha256 != folio.document_sha256):
         raise Http404
+    audit_read(actor=request.user, obj=document, what="documents.document.viewed")
     response = FileResponse(
         default_storage.open(document.storage_name, "rb"),
         as_attachment=False,

@@ -25,6 +25,7 @@ from import_export.formats.base_formats import XLSX
 
 from merito.accounts.models import User
 from merito.accounts.views import PasswordResetConfirmView
+from merito.audit.services import audit_read
 from merito.cases.models import CaseState
 from merito.documents.models import Document
 from merito.errors import DomainError
@@ -368,6 +369,8 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         if action != "rebote":
             raise Http404
     member.refresh_from_db(fields=["password_reset_sent_at"])
+    # Staff reading another person's personal data leave a trace.
+    audit_read(actor=request.user, obj=member, what="peers.person.viewed")
     return render(
         request,
         "peers/person.html",
@@ -400,7 +403,8 @@ def requests_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _pdf(document: Document) -> FileResponse:
+def _pdf(request: HttpRequest, document: Document) -> FileResponse:
+    audit_read(actor=request.user, obj=document, what="documents.document.viewed")
     response = FileResponse(
         default_storage.open(document.storage_name, "rb"),
         as_attachment=False,
@@ -461,7 +465,7 @@ def recognition_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def recognition_proof(request: HttpRequest, pk: int) -> FileResponse:
     item = get_object_or_404(RecognitionRequest.objects.select_related("proof"), pk=pk)
-    return _pdf(item.proof)
+    return _pdf(request, item.proof)
 
 
 @staff_required
@@ -484,4 +488,4 @@ def email_change_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def email_change_document(request: HttpRequest, pk: int) -> FileResponse:
     item = get_object_or_404(EmailChangeRequest.objects.select_related("identity_document"), pk=pk)
-    return _pdf(item.identity_document)
+    return _pdf(request, item.identity_document)

@@ -7,12 +7,15 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
+from merito.audit.models import TreeHead
 from merito.organizations.models import RoleAssignment
 from merito.web.roles import LANDINGS_BY_SLUG
 
@@ -107,3 +110,21 @@ def server_error(request: HttpRequest) -> HttpResponse:
     from django.template import loader
 
     return HttpResponse(loader.get_template("web/errors/500.html").render(), status=500)
+
+
+@require_GET
+def audit_heads(request: HttpRequest) -> HttpResponse:
+    """The audit log's signed tree heads, newest first, for anyone to keep a copy."""
+    heads = TreeHead.objects.order_by("-size").only("size", "root_hash", "created_at", "key_name")
+    page = Paginator(heads, 50).get_page(request.GET.get("pagina"))
+    latest = TreeHead.objects.order_by("-size").values_list("note", flat=True).first()
+    return render(request, "web/audit_heads.html", {"page": page, "latest": latest})
+
+
+@require_GET
+def audit_checkpoint(request: HttpRequest) -> HttpResponse:
+    """The latest signed head as a C2SP checkpoint note (text/plain): the feed to poll."""
+    latest = TreeHead.objects.order_by("-size").values_list("note", flat=True).first()
+    if latest is None:
+        raise Http404
+    return HttpResponse(latest, content_type="text/plain; charset=utf-8")
