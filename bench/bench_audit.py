@@ -59,6 +59,8 @@ def main() -> int:
         MERITO_VAR_DIR=str(work),
         AUDIT_SIGNING_KEY_FILE=str(work / "clave"),
         AUDIT_LOG_ORIGIN="bench.merito.local/auditoria",
+        SECRET_KEY="bench-" + "x" * 50,
+        LOG_LEVEL="WARNING",
     )
     sys.path.insert(0, str(ROOT / "src"))
     import django
