@@ -194,6 +194,12 @@ def test_results_export_to_csv_and_excel(client, luz, worked, team, test):
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert [c.value for c in sheet[1]][-2:] == ["Último", "Publicado"]
     assert sheet.max_row == 2
+    # Each export of the results (personal data) is an audit row of who took it.
+    exports = AuditEvent.objects.filter(action="evaluation.test_results.exported")
+    assert [(e.actor_id, e.after["formato"]) for e in exports.order_by("id")] == [
+        (luz.pk, "csv"),
+        (luz.pk, "xlsx"),
+    ]
 
 
 def test_results_scope_supervisor_sees_analyst_403_other_operator_404(

@@ -267,3 +267,15 @@ def test_a_verifier_reading_a_peers_profile_leaves_an_audit_row(client, verifier
     )
     client.get(reverse("peers:person", args=[999_999]))
     assert AuditEvent.objects.filter(action="peers.person.viewed").count() == 1
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_an_export_of_the_bank_leaves_an_audit_row(client, verifier, bank, fmt):
+    sign_in(client, verifier)
+    response = client.get(reverse("peers:search"), {"formato": fmt, "q": "beto"})
+    assert response.status_code == 200
+    event = AuditEvent.objects.get(action="peers.bank.exported")
+    assert event.actor_id == verifier.pk
+    assert event.after["formato"] == fmt and event.after["filtros"]["query"] == "beto"
+    client.get(reverse("peers:search"))  # the page itself is not an export
+    assert AuditEvent.objects.filter(action="peers.bank.exported").count() == 1

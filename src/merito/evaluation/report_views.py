@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from merito.applications.models import InscriptionState
+from merito.audit.services import audit_record
 from merito.errors import DomainError
 from merito.evaluation import distribution, reports, results, selectors
 from merito.evaluation.forms import (
@@ -131,6 +132,13 @@ def test_results(
     versions = results.result_list(test=test, filters=filters, order=order)
     header = results.result_header(test)
     fmt = request.GET.get("formato", "")
+    if fmt in {"csv", "xlsx"}:
+        audit_record(
+            action="evaluation.test_results.exported",
+            actor=request.user,
+            obj=test,
+            after={"formato": fmt},
+        )
     if fmt == "csv":
         rows = (results.result_row(test, v) for v in versions.iterator(chunk_size=2000))
         return _csv_stream(f"resultados-prueba-{test.pk}.csv", header, rows)
@@ -395,6 +403,14 @@ def report_view(request: HttpRequest, key: str) -> HttpResponse:
                 % {"n": total, "j": job.pk},
             )
             return redirect("evaluation:report_list")
+        audit_record(
+            action="evaluation.report.exported",
+            actor=request.user,
+            object_type="evaluation.report",
+            object_id=report.key,
+            object_label=str(report.title),
+            after={"formato": fmt, "filas": total},
+        )
         return _download(reports.render(report, params, fmt), reports.file_name(report, fmt), fmt)
     page = _page(request, objects, REPORT_PAGE_SIZE)
     return _render(
@@ -420,6 +436,7 @@ def report_download(request: HttpRequest, job_pk: int) -> FileResponse:
     job = ReportJob.objects.filter(pk=job_pk, created_by_id=request.user.pk).first()
     if job is None or job.state != JobState.DONE or not job.file_name:
         raise Http404
+    audit_record(action="evaluation.report.downloaded", actor=request.user, obj=job)
     return FileResponse(
         default_storage.open(job.file_name, "rb"),
         as_attachment=True,

@@ -25,7 +25,7 @@ from import_export.formats.base_formats import XLSX
 
 from merito.accounts.models import User
 from merito.accounts.views import PasswordResetConfirmView
-from merito.audit.services import audit_read
+from merito.audit.services import audit_read, audit_record
 from merito.cases.models import CaseState
 from merito.documents.models import Document
 from merito.errors import DomainError
@@ -306,6 +306,14 @@ def search(request: HttpRequest) -> HttpResponse:
     people = selectors.bank_search(**filters)
     fmt = request.GET.get("formato", "")
     if fmt in {"csv", "xlsx"}:
+        # An export of personal data is a staff read like any other: an audit row.
+        audit_record(
+            action="peers.bank.exported",
+            actor=request.user,
+            object_type="peers.bank",
+            object_label=_("Banco de pares"),
+            after={"formato": fmt, "filtros": filters},
+        )
         return _export(people, fmt)
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("pagina"))
     for person in page.object_list:
