@@ -29,6 +29,7 @@ from merito.organizations.services import role_assign
 from merito.peers.models import EmailChangeRequest, PeerImport, PeerMembership, RecognitionRequest
 from merito.peers.services import email_change_request, recognition_request
 from merito.profiles.models import Experience
+from tests.conftest import make_user
 from tests.documents.conftest import make_pdf
 
 # Who knocks: the demo's people by role, the second organizations' staff, a superuser and an
@@ -71,16 +72,12 @@ def _pdf(name: str = "soporte.pdf") -> SimpleUploadedFile:
 
 
 def _person(username: str, number: str, role: Role, organization: Organization | None) -> User:
-    user = User.objects.create_user(
+    user = make_user(
         email=f"{username}@otra.example.org",
-        password="Clave.Segura-2026",
         username=username,
-        document_country="CO",
-        document_type="CC",
         document_number=number,
         given_names="Otra",
         first_surname="Persona",
-        email_verified_at=timezone.now(),
     )
     role_assign(user=user, role=role, organization=organization, by=None)
     return user
@@ -122,18 +119,15 @@ def _second_organizations(world: World) -> None:
 
 
 def _superuser(world: World) -> None:
-    user = User.objects.create_superuser(
+    world.people["raiz"] = make_user(
         email="raiz@example.org",
-        password="Clave.Segura-2026",
         username="raiz.admin",
-        document_country="CO",
-        document_type="CC",
         document_number="77012309",
         given_names="Raíz",
         first_surname="Administra",
-        email_verified_at=timezone.now(),
+        is_staff=True,
+        is_superuser=True,
     )
-    world.people["raiz"] = user
 
 
 def _objects(world: World) -> None:
