@@ -23,6 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from merito.audit import merkle
@@ -133,8 +134,9 @@ def audit_seal(*, full: bool = False, key: Signer | None = None) -> SealReport:
                 frontier = _rebuild_frontier()
             else:
                 frontier = merkle.Frontier(head.size, [bytes.fromhex(h) for h in head.frontier])
-            last = AuditLeaf.objects.order_by("-index").values_list("event_id", flat=True).first()
-            pending = list(_pending(full, last or 0)[:SEAL_CHUNK])
+            # The highest sealed id (not the last leaf's: a late row has a lower one).
+            highest = AuditLeaf.objects.aggregate(highest=Max("event_id"))["highest"]
+            pending = list(_pending(full, highest or 0)[:SEAL_CHUNK])
             if not pending:
                 if head is None and frontier.size:  # only the migrated chain: sign it
                     _sign_head(frontier, key, first=True)
