@@ -294,7 +294,7 @@ def _report_fallbacks(fallbacks: Counter[str], scored: int) -> None:
         return
     reasons = "; ".join(f"{reason}: {count}" for reason, count in fallbacks.most_common())
     print(
-        f"{total} de {max(scored, total)} documentos puntuados por la vía explicada "
+        f"{total} de {scored} documentos puntuados por la vía explicada "
         f"(score) en lugar de la compilada — {reasons}",
         file=sys.stderr,
     )
