@@ -43,7 +43,7 @@ typecheck: install-dev
 
 contracts: install-dev
 	$(BIN)/lint-imports
-	DEBUG=1 $(BIN)/merito makemigrations --check --dry-run
+	env -u DATABASE_URL DEBUG=1 $(BIN)/merito makemigrations --check --dry-run
 
 unit: install-dev
 	$(BIN)/pytest $(PYTEST_ARGS)
