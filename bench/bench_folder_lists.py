@@ -544,11 +544,11 @@ def _measure(args: Any, world: World) -> list[Result]:
     s = world.sample
     deep = str(args.deep)
 
-    manual = reverse("evaluation:distribution_manual", args=[pk, test_pk])
-    results_url = reverse("evaluation:test_results", args=[pk, test_pk])
-    detail = reverse("evaluation:test_detail", args=[pk, test_pk])
-    inscriptions = reverse("evaluation:inscription_list")
-    mine = reverse("evaluation:my_folders")
+    manual = reverse("backoffice:evaluation:distribution_manual", args=[pk, test_pk])
+    results_url = reverse("backoffice:evaluation:test_results", args=[pk, test_pk])
+    detail = reverse("backoffice:evaluation:test_detail", args=[pk, test_pk])
+    inscriptions = reverse("backoffice:evaluation:inscription_list")
+    mine = reverse("backoffice:evaluation:my_folders")
 
     from merito.evaluation.folder_selectors import FOLDER_ORDER
     from merito.evaluation.reports import INSCRIPTION_ORDER

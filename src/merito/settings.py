@@ -63,6 +63,10 @@ INSTALLED_APPS = [
     "merito.applications",
     "merito.evaluation",
     "merito.web",
+    "merito.demo",
+    "merito.web.public",
+    "merito.web.portal",
+    "merito.web.backoffice",
 ]
 
 MIDDLEWARE = [
@@ -162,9 +166,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "web:home"
-LOGOUT_REDIRECT_URL = "web:home"
+LOGIN_URL = "public:accounts:login"
+LOGIN_REDIRECT_URL = "public:home"
+LOGOUT_REDIRECT_URL = "public:home"
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60 * 24)
 EMAIL_VERIFICATION_TIMEOUT = env.int("EMAIL_VERIFICATION_TIMEOUT", default=60 * 60 * 24 * 3)
 
@@ -174,7 +178,7 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_USERNAME_FORM_FIELD = "identifier"
 AXES_USERNAME_CALLABLE = "merito.accounts.backends.axes_username"
-AXES_LOCKOUT_CALLABLE = "merito.accounts.views.lockout"
+AXES_LOCKOUT_CALLABLE = "merito.web.public.views.accounts.lockout"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 

@@ -1,3 +1,6 @@
+"""The site: one URL root per audience (public at /, the portal at /portal/, the backoffice
+at /gestion/), the admin site, and redirects from the addresses of before."""
+
 from django.contrib import admin
 from django.urls import include, path
 
@@ -7,15 +10,10 @@ urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("cuentas/", include("merito.accounts.urls")),
-    path("documentos/", include("merito.documents.urls")),
-    path("hoja-de-vida/", include("merito.profiles.urls")),
-    path("convocatorias/", include("merito.calls.urls")),
-    path("pares/", include("merito.cases.urls")),
-    path("inscripciones/", include("merito.applications.urls")),
-    path("banco-de-pares/", include("merito.peers.urls")),
-    path("gestion/", include("merito.evaluation.urls")),
-    path("", include("merito.web.urls")),
+    path("portal/", include("merito.web.portal.urls")),
+    path("gestion/", include("merito.web.backoffice.urls")),
+    path("", include("merito.web.public.urls")),
+    path("", include("merito.web.moved")),
 ]
 
 handler400 = "merito.web.views.bad_request"

@@ -32,23 +32,23 @@ def test_the_admin_login_form_does_not_skip_the_second_factor(client, root):
     )
     # The form is not Mérito's way in: it sends the visitor to the login with its code step.
     assert response.status_code == 302
-    assert response["Location"] == f"{reverse('accounts:login')}?next=%2Fadmin%2F"
+    assert response["Location"] == f"{reverse('public:accounts:login')}?next=%2Fadmin%2F"
     assert "_auth_user_id" not in client.session
     for page in ADMIN_PAGES:
         answer = client.get(page, follow=True)
-        assert answer.redirect_chain[-1][0].startswith(reverse("accounts:login"))
+        assert answer.redirect_chain[-1][0].startswith(reverse("public:accounts:login"))
         assert "Documento, correo o usuario" in answer.content.decode()
 
 
 def test_a_superuser_reaches_the_admin_through_the_code_step(client, root):
     device = TOTPDevice.objects.create(user=root, name="Teléfono", confirmed=True)
     first = client.post(
-        reverse("accounts:login") + "?next=/admin/",
+        reverse("public:accounts:login") + "?next=/admin/",
         {"identifier": "raiz.plataforma", "password": PASSWORD, "next": "/admin/"},
     )
-    assert first["Location"] == reverse("accounts:login_otp")
+    assert first["Location"] == reverse("public:accounts:login_otp")
     assert client.get("/admin/").status_code == 302  # password alone: not in
-    second = client.post(reverse("accounts:login_otp"), {"token": fresh_code(device)})
+    second = client.post(reverse("public:accounts:login_otp"), {"token": fresh_code(device)})
     assert second["Location"] == "/admin/"
     for page in ADMIN_PAGES:
         assert client.get(page).status_code == 200
@@ -59,7 +59,7 @@ def test_a_superuser_signed_in_without_the_code_is_sent_to_log_in_again(client, 
     client.force_login(root)
     response = client.get("/admin/accounts/user/")
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("accounts:login"))
+    assert response["Location"].startswith(reverse("public:accounts:login"))
     assert "_auth_user_id" not in client.session
 
 

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from merito.accounts.documents import validate_identity_document
+from merito.identity import validate_identity_document
 
 
 @pytest.mark.parametrize(

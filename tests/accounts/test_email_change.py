@@ -79,20 +79,22 @@ def test_an_operator_admin_cannot_touch_a_user_who_also_works_for_the_men(client
     shared = person(Role.ANALYST, unal, "doble.rol")
     role_assign(user=shared, role=Role.VERIFIER, organization=men, by=None)
     sign_in(client, luz)
-    edit = reverse("evaluation:user_edit", args=[unal.pk, shared.pk])
-    missing = reverse("evaluation:user_edit", args=[unal.pk, 999_999])
+    edit = reverse("backoffice:evaluation:user_edit", args=[unal.pk, shared.pk])
+    missing = reverse("backoffice:evaluation:user_edit", args=[unal.pk, 999_999])
     assert client.get(edit).status_code == 404
     assert page_without_tokens(client.get(edit)) == page_without_tokens(client.get(missing))
     posted = client.post(edit, user_form(shared, email="atacante@example.org"))
     assert posted.status_code == 404
-    state = reverse("evaluation:user_set_active", args=[unal.pk, shared.pk])
+    state = reverse("backoffice:evaluation:user_set_active", args=[unal.pk, shared.pk])
     assert client.post(state, {"habilitado": "0"}).status_code == 404
     shared.refresh_from_db()
     assert shared.email == "doble.rol@example.org" and shared.pending_email == ""
     assert shared.is_active
     assert not [m for m in mail.outbox if m.to == ["atacante@example.org"]]
     # The list still shows the person, without the edit link.
-    listing = client.get(reverse("evaluation:operator_detail", args=[unal.pk])).content.decode()
+    listing = client.get(
+        reverse("backoffice:evaluation:operator_detail", args=[unal.pk])
+    ).content.decode()
     assert "doble.rol" in listing and edit not in listing
     assert "Tiene roles en otra organización" in listing
 
@@ -102,7 +104,10 @@ def test_an_applicant_role_also_puts_the_person_out_of_the_operator_admins_reach
     role_assign(user=analyst, role=Role.APPLICANT, by=None)
     sign_in(client, luz)
     assert (
-        client.get(reverse("evaluation:user_edit", args=[unal.pk, analyst.pk])).status_code == 404
+        client.get(
+            reverse("backoffice:evaluation:user_edit", args=[unal.pk, analyst.pk])
+        ).status_code
+        == 404
     )
 
 
@@ -110,14 +115,14 @@ def test_a_staff_e_mail_change_waits_for_the_new_address_and_then_ends_sessions(
     analyst = person(Role.ANALYST, unal, "ana.analista")
     analyst_client = Client()
     sign_in(analyst_client, analyst)
-    assert analyst_client.get("/analisis/").status_code == 200
+    assert analyst_client.get("/gestion/analisis/").status_code == 200
     # A reset link asked before the change must die with it.
-    Client().post(reverse("accounts:password_reset"), {"identifier": "ana.analista"})
+    Client().post(reverse("public:accounts:password_reset"), {"identifier": "ana.analista"})
     old_reset = last_link(RESET, "ana.analista@example.org")
 
     sign_in(client, luz)
     response = client.post(
-        reverse("evaluation:user_edit", args=[unal.pk, analyst.pk]),
+        reverse("backoffice:evaluation:user_edit", args=[unal.pk, analyst.pk]),
         user_form(analyst, email="Ana.Nueva@Example.org"),
     )
     assert response.status_code == 302
@@ -128,7 +133,7 @@ def test_a_staff_e_mail_change_waits_for_the_new_address_and_then_ends_sessions(
     assert "ana.nueva@example.org" in notice.body and "luz.admin" not in notice.subject
     event = AuditEvent.objects.get(action="accounts.user.email_change_requested")
     assert event.actor_id == luz.pk and event.after == {"pending_email": "ana.nueva@example.org"}
-    assert analyst_client.get("/analisis/").status_code == 200  # nothing changed yet
+    assert analyst_client.get("/gestion/analisis/").status_code == 200  # nothing changed yet
 
     link = last_link(CONFIRM, "ana.nueva@example.org")
     page = Client().get(link)  # a mail scanner following the link changes nothing
@@ -141,7 +146,9 @@ def test_a_staff_e_mail_change_waits_for_the_new_address_and_then_ends_sessions(
     assert analyst.email == "ana.nueva@example.org" and analyst.pending_email == ""
     assert AuditEvent.objects.filter(action="accounts.user.email_changed").count() == 1
     # Every session of the person ended, and so did the reset link of before.
-    assert analyst_client.get("/analisis/")["Location"].startswith(reverse("accounts:login"))
+    assert analyst_client.get("/gestion/analisis/")["Location"].startswith(
+        reverse("public:accounts:login")
+    )
     assert "Enlace no válido" in Client().get(old_reset, follow=True).content.decode()
     # The link works once.
     again = Client().post(link)
@@ -150,7 +157,7 @@ def test_a_staff_e_mail_change_waits_for_the_new_address_and_then_ends_sessions(
 
 def test_a_person_changes_their_own_e_mail_with_the_password(client, alice):
     sign_in(client, alice)
-    url = reverse("accounts:email_change")
+    url = reverse("public:accounts:email_change")
     wrong = client.post(url, {"email": "alice.nueva@example.org", "password": "Mala.Clave-1"})
     assert wrong.status_code == 400 and "La contraseña no es correcta." in wrong.content.decode()
     assert not mail.outbox

@@ -14,7 +14,7 @@ def signed_in(client, db):
 @pytest.mark.django_db
 def test_change_password_checks_the_old_one(client, signed_in):
     response = client.post(
-        reverse("accounts:password_change"),
+        reverse("public:accounts:password_change"),
         {
             "old_password": "Incorrecta.1",
             "new_password1": "Otra.Clave-77",
@@ -29,7 +29,7 @@ def test_change_password_checks_the_old_one(client, signed_in):
 @pytest.mark.django_db
 def test_change_password_confirmation_must_match(client, signed_in):
     response = client.post(
-        reverse("accounts:password_change"),
+        reverse("public:accounts:password_change"),
         {
             "old_password": PASSWORD,
             "new_password1": "Otra.Clave-77",
@@ -44,7 +44,7 @@ def test_change_password_confirmation_must_match(client, signed_in):
 @pytest.mark.django_db
 def test_change_password_applies_the_policy(client, signed_in):
     response = client.post(
-        reverse("accounts:password_change"),
+        reverse("public:accounts:password_change"),
         {
             "old_password": PASSWORD,
             "new_password1": "con espacio 1",
@@ -57,7 +57,7 @@ def test_change_password_applies_the_policy(client, signed_in):
 @pytest.mark.django_db
 def test_change_password_succeeds_and_keeps_the_session(client, signed_in):
     response = client.post(
-        reverse("accounts:password_change"),
+        reverse("public:accounts:password_change"),
         {
             "old_password": PASSWORD,
             "new_password1": "Otra.Clave-77",
@@ -73,6 +73,6 @@ def test_change_password_succeeds_and_keeps_the_session(client, signed_in):
 
 @pytest.mark.django_db
 def test_anonymous_user_is_sent_to_login(client):
-    response = client.get(reverse("accounts:password_change"))
+    response = client.get(reverse("public:accounts:password_change"))
     assert response.status_code == 302
-    assert reverse("accounts:login") in response["Location"]
+    assert reverse("public:accounts:login") in response["Location"]

@@ -16,7 +16,9 @@ def reset_path(message) -> str:
 
 def ask_for_link(client, captured, identifier: str):
     with captured(execute=True):
-        response = client.post(reverse("accounts:password_reset"), {"identifier": identifier})
+        response = client.post(
+            reverse("public:accounts:password_reset"), {"identifier": identifier}
+        )
     assert response.status_code == 302
     return reset_path(mail.outbox[-1])
 
@@ -82,7 +84,9 @@ def test_unknown_identifier_gets_the_same_answer_and_no_mail(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("accounts:password_reset"), {"identifier": "nadie@example.org"}, follow=True
+            reverse("public:accounts:password_reset"),
+            {"identifier": "nadie@example.org"},
+            follow=True,
         )
     assert "Si los datos corresponden a una cuenta" in response.content.decode()
     assert mail.outbox == []
@@ -92,16 +96,17 @@ def test_unknown_identifier_gets_the_same_answer_and_no_mail(
 def test_reset_unlocks_a_locked_account(client, peer, django_capture_on_commit_callbacks):
     for _ in range(3):
         client.post(
-            reverse("accounts:login"), {"identifier": "par.academico", "password": "Mala.Clave-1"}
+            reverse("public:accounts:login"),
+            {"identifier": "par.academico", "password": "Mala.Clave-1"},
         )
     locked = client.post(
-        reverse("accounts:login"), {"identifier": "par.academico", "password": PASSWORD}
+        reverse("public:accounts:login"), {"identifier": "par.academico", "password": PASSWORD}
     )
     assert locked.status_code == 429
     path = ask_for_link(client, django_capture_on_commit_callbacks, "par@example.org")
     set_password_through(client, path)
     response = client.post(
-        reverse("accounts:login"), {"identifier": "par.academico", "password": NEW_PASSWORD}
+        reverse("public:accounts:login"), {"identifier": "par.academico", "password": NEW_PASSWORD}
     )
     assert response.status_code == 302
 
@@ -132,6 +137,7 @@ def test_a_reset_link_also_proves_an_unverified_email(client, django_capture_on_
     imported.refresh_from_db()
     assert imported.email_verified_at is not None
     response = client.post(
-        reverse("accounts:login"), {"identifier": "importado@example.org", "password": NEW_PASSWORD}
+        reverse("public:accounts:login"),
+        {"identifier": "importado@example.org", "password": NEW_PASSWORD},
     )
     assert response.status_code == 302  # logged in, not "verifique su correo"

@@ -20,7 +20,7 @@ from tests.evaluation.conftest import person
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mail_now")]
 
-SUPERVISION = "/supervision/"
+SUPERVISION = "/gestion/supervision/"
 CODE_SHAPE = re.compile(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b")
 
 
@@ -39,7 +39,9 @@ def fresh_code(device: TOTPDevice) -> str:
 
 
 def password_login(client: Client, username: str):
-    return client.post(reverse("accounts:login"), {"identifier": username, "password": PASSWORD})
+    return client.post(
+        reverse("public:accounts:login"), {"identifier": username, "password": PASSWORD}
+    )
 
 
 def enrolled(user: User) -> TOTPDevice:
@@ -54,14 +56,17 @@ def supervisor(user_with_role):
 def test_a_staff_account_enrols_at_its_first_login_before_any_staff_page(client, supervisor):
     response = password_login(client, "supervisor1")
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("accounts:security"))
+    assert response["Location"].startswith(reverse("public:accounts:security"))
     # Every other page sends it back to enrol, the landing of its role included.
     blocked = client.get(SUPERVISION)
     assert blocked.status_code == 302
-    assert blocked["Location"] == f"{reverse('accounts:security')}?next=%2Fsupervision%2F"
-    assert client.get(reverse("calls:list")).status_code == 302
+    assert (
+        blocked["Location"]
+        == f"{reverse('public:accounts:security')}?next=%2Fgestion%2Fsupervision%2F"
+    )
+    assert client.get(reverse("public:calls:list")).status_code == 302
 
-    page = client.get(reverse("accounts:security"), {"next": SUPERVISION})
+    page = client.get(reverse("public:accounts:security"), {"next": SUPERVISION})
     html = page.content.decode()
     assert "¿Por qué se lo pedimos?" in html and "<svg" in html
     assert "Supervisor — CNSC" in html
@@ -69,7 +74,7 @@ def test_a_staff_account_enrols_at_its_first_login_before_any_staff_page(client,
 
     # The password is asked again, and a wrong one enrols nothing.
     wrong = client.post(
-        f"{reverse('accounts:security')}?next=/supervision/",
+        f"{reverse('public:accounts:security')}?next=/gestion/supervision/",
         {"action": "enrol", "password": "Otra.Clave-2026", "token": current_code(device)},
     )
     assert wrong.status_code == 400
@@ -78,7 +83,7 @@ def test_a_staff_account_enrols_at_its_first_login_before_any_staff_page(client,
     assert not device.confirmed
 
     done = client.post(
-        f"{reverse('accounts:security')}?next=/supervision/",
+        f"{reverse('public:accounts:security')}?next=/gestion/supervision/",
         {"action": "enrol", "password": PASSWORD, "token": fresh_code(device)},
     )
     assert done.status_code == 302
@@ -102,33 +107,37 @@ def test_an_enrolled_account_gives_a_code_at_login_or_a_recovery_code_once(clien
     device = enrolled(supervisor)
     sign_in(client, supervisor)
     client.post(
-        reverse("accounts:security"),
+        reverse("public:accounts:security"),
         {"action": "codes", "password": PASSWORD, "token": fresh_code(device)},
     )
-    codes = CODE_SHAPE.findall(client.get(reverse("accounts:recovery_codes")).content.decode())
-    client.post(reverse("accounts:logout"))
+    codes = CODE_SHAPE.findall(
+        client.get(reverse("public:accounts:recovery_codes")).content.decode()
+    )
+    client.post(reverse("public:accounts:logout"))
 
     response = password_login(client, "supervisor1")
-    assert response["Location"] == reverse("accounts:login_otp")
+    assert response["Location"] == reverse("public:accounts:login_otp")
     assert "_auth_user_id" not in client.session
-    bad = client.post(reverse("accounts:login_otp"), {"token": "12345a"})
+    bad = client.post(reverse("public:accounts:login_otp"), {"token": "12345a"})
     assert bad.status_code == 200 and "_auth_user_id" not in client.session
     # django-otp throttles after a wrong code (1 s, then 2 s…); a person simply waits.
     RecoveryCodeDevice.objects.get(user=supervisor).throttle_reset()
 
     # Lower case and without dashes is the same code.
-    ok = client.post(reverse("accounts:login_otp"), {"token": codes[0].replace("-", "").lower()})
+    ok = client.post(
+        reverse("public:accounts:login_otp"), {"token": codes[0].replace("-", "").lower()}
+    )
     assert ok.status_code == 302
     assert client.session["_auth_user_id"] == str(supervisor.pk)
     landing = client.get(SUPERVISION)
     assert landing.status_code == 200 and "le quedan 9" in landing.content.decode()
-    client.post(reverse("accounts:logout"))
+    client.post(reverse("public:accounts:logout"))
 
     password_login(client, "supervisor1")
-    again = client.post(reverse("accounts:login_otp"), {"token": codes[0]})
+    again = client.post(reverse("public:accounts:login_otp"), {"token": codes[0]})
     assert again.status_code == 200 and "_auth_user_id" not in client.session
     RecoveryCodeDevice.objects.get(user=supervisor).throttle_reset()
-    by_app = client.post(reverse("accounts:login_otp"), {"token": fresh_code(device)})
+    by_app = client.post(reverse("public:accounts:login_otp"), {"token": fresh_code(device)})
     assert by_app.status_code == 302 and client.session["_auth_user_id"] == str(supervisor.pk)
 
 
@@ -137,7 +146,7 @@ def test_a_password_only_session_of_an_enrolled_account_is_ended(client, supervi
     client.force_login(supervisor)  # a session begun without the second step
     response = client.get(SUPERVISION)
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("accounts:login"))
+    assert response["Location"].startswith(reverse("public:accounts:login"))
     assert "_auth_user_id" not in client.session
 
 
@@ -146,21 +155,21 @@ def test_changing_the_device_asks_for_the_password_and_a_code_of_the_current_one
 ):
     old = enrolled(supervisor)
     sign_in(client, supervisor)
-    page = client.get(reverse("accounts:security"))
+    page = client.get(reverse("public:accounts:security"))
     assert "<svg" not in page.content.decode()  # no QR of a new device yet
     refused = client.post(
-        reverse("accounts:security"),
+        reverse("public:accounts:security"),
         {"action": "replace", "password": PASSWORD, "token": "000000"},
     )
     assert refused.status_code == 400
     assert not TOTPDevice.objects.filter(user=supervisor, confirmed=False).exists()
     client.post(
-        reverse("accounts:security"),
+        reverse("public:accounts:security"),
         {"action": "replace", "password": PASSWORD, "token": fresh_code(old)},
     )
-    assert "<svg" in client.get(reverse("accounts:security")).content.decode()
+    assert "<svg" in client.get(reverse("public:accounts:security")).content.decode()
     new = TOTPDevice.objects.get(user=supervisor, confirmed=False)
-    client.post(reverse("accounts:security"), {"action": "enrol", "token": fresh_code(new)})
+    client.post(reverse("public:accounts:security"), {"action": "enrol", "token": fresh_code(new)})
     assert list(TOTPDevice.objects.filter(user=supervisor).values_list("pk", "confirmed")) == [
         (new.pk, True)
     ]
@@ -172,11 +181,11 @@ def test_an_applicant_logs_in_with_the_password_alone(client, alice):
     response = password_login(client, "alice.rojas")
     assert response.status_code == 302 and response["Location"] == "/"
     assert client.get("/portal/").status_code == 200
-    assert client.get(reverse("accounts:security")).status_code == 403
+    assert client.get(reverse("public:accounts:security")).status_code == 403
 
 
 def test_otp_page_without_a_password_step_goes_back_to_login(client):
-    response = client.get(reverse("accounts:login_otp"))
+    response = client.get(reverse("public:accounts:login_otp"))
     assert response.status_code == 302
     assert re.search(r"/cuentas/ingresar/$", response["Location"])
 
@@ -194,10 +203,10 @@ def test_the_operator_administrator_resets_a_lost_device(client):
     enrolled(analyst)
     analyst_client = Client()
     sign_in(analyst_client, analyst)
-    assert analyst_client.get("/analisis/").status_code == 200
+    assert analyst_client.get("/gestion/analisis/").status_code == 200
 
     sign_in(client, luz)
-    url = reverse("evaluation:user_second_factor_reset", args=[operator.pk, analyst.pk])
+    url = reverse("backoffice:evaluation:user_second_factor_reset", args=[operator.pk, analyst.pk])
     assert client.get(url).status_code == 405
     response = client.post(url)
     assert response.status_code == 302
@@ -207,9 +216,11 @@ def test_the_operator_administrator_resets_a_lost_device(client):
     assert mail.outbox[-1].to == ["ana.analista@example.org"]
     assert "restableció el segundo factor" in mail.outbox[-1].body
     # The analyst's open session ended; at the next login it enrols a new device.
-    assert analyst_client.get("/analisis/")["Location"].startswith(reverse("accounts:login"))
+    assert analyst_client.get("/gestion/analisis/")["Location"].startswith(
+        reverse("public:accounts:login")
+    )
     assert password_login(analyst_client, "ana.analista")["Location"].startswith(
-        reverse("accounts:security")
+        reverse("public:accounts:security")
     )
 
 
@@ -223,11 +234,11 @@ def test_an_administrator_cannot_reset_a_device_outside_its_reach(client):
     role_assign(user=shared, role=Role.VERIFIER, organization=men, by=None)
     enrolled(shared)
     sign_in(client, luz)
-    url = reverse("evaluation:user_second_factor_reset", args=[operator.pk, shared.pk])
+    url = reverse("backoffice:evaluation:user_second_factor_reset", args=[operator.pk, shared.pk])
     assert client.post(url).status_code == 404
     assert (
         client.post(
-            reverse("evaluation:user_second_factor_reset", args=[operator.pk, luz.pk])
+            reverse("backoffice:evaluation:user_second_factor_reset", args=[operator.pk, luz.pk])
         ).status_code
         == 403
     )  # not its own: another administrator, or a superuser

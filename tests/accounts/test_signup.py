@@ -36,7 +36,7 @@ def test_sign_up_creates_an_unverified_applicant_and_mails_the_link(
     client, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("accounts:signup"), SIGNUP)
+        response = client.post(reverse("public:accounts:signup"), SIGNUP)
     assert response.status_code == 302
     user = User.objects.get()
     assert user.email == "ana.rojas@example.org"
@@ -61,7 +61,7 @@ def test_login_is_refused_until_the_email_is_verified(client):
 
     make_user(email="sinverificar@example.org", verified=False)
     response = client.post(
-        reverse("accounts:login"),
+        reverse("public:accounts:login"),
         {"identifier": "sinverificar@example.org", "password": "Clave.Segura-2026"},
     )
     assert "Debe verificar su correo electrónico" in response.content.decode()
@@ -70,7 +70,7 @@ def test_login_is_refused_until_the_email_is_verified(client):
 
 @pytest.mark.django_db
 def test_a_tampered_verification_link_is_refused(client):
-    response = client.get(reverse("accounts:verify_email", args=["abc:def:ghi"]))
+    response = client.get(reverse("public:accounts:verify_email", args=["abc:def:ghi"]))
     assert response.status_code == 400
     assert "no es válido" in response.content.decode()
 
@@ -78,7 +78,7 @@ def test_a_tampered_verification_link_is_refused(client):
 @pytest.mark.django_db
 def test_duplicate_document_is_refused_on_its_field(client, alice):
     data = dict(SIGNUP, document_number=alice.document_number, email="otra@example.org")
-    response = client.post(reverse("accounts:signup"), data)
+    response = client.post(reverse("public:accounts:signup"), data)
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert "Ya existe una cuenta con este documento" in errors["document_number"][0]
@@ -88,7 +88,7 @@ def test_duplicate_document_is_refused_on_its_field(client, alice):
 @pytest.mark.django_db
 def test_duplicate_email_is_refused_whatever_its_case(client, alice):
     data = dict(SIGNUP, email="ALICE@example.org")
-    response = client.post(reverse("accounts:signup"), data)
+    response = client.post(reverse("public:accounts:signup"), data)
     assert "Ya existe una cuenta con este correo" in response.context["form"].errors["email"][0]
 
 
@@ -106,7 +106,7 @@ def test_duplicate_email_is_refused_whatever_its_case(client, alice):
     ],
 )
 def test_bad_sign_up_input_names_the_field_and_rule(client, field, value, message):
-    response = client.post(reverse("accounts:signup"), dict(SIGNUP, **{field: value}))
+    response = client.post(reverse("public:accounts:signup"), dict(SIGNUP, **{field: value}))
     assert response.status_code == 200
     form = response.context["form"]
     messages = " ".join(form.errors.get(field, []))

@@ -15,14 +15,15 @@ from merito.applications import services
 from merito.applications.models import Inscription, InscriptionState
 from merito.audit.models import AuditEvent
 from merito.calls.models import Position
+from merito.demo.profiles import _fill_profile, load_demo_catalogue
 from merito.errors import DomainError
-from merito.profiles.demo import _fill_profile, load_demo_catalogue
 from merito.profiles.models import Membership
 from merito.profiles.selectors import snapshot_sha256
 from merito.profiles.services import profile_entry_save
 from tests.calls.conftest import add_inscriptions, add_positions
 from tests.conftest import make_user, sign_in
 from tests.documents.conftest import storage_dir  # noqa: F401
+from tests.web.moved import assert_old_address_leads_to
 
 
 @pytest.fixture(autouse=True)
@@ -53,7 +54,7 @@ def position(call, code: str = "P0001") -> Position:
 
 
 def apply_url(call) -> str:
-    return reverse("applications:apply", args=[call.code])
+    return reverse("portal:applications:apply", args=[call.code])
 
 
 @pytest.mark.django_db
@@ -73,6 +74,10 @@ def test_apply_freezes_the_profile_and_gives_a_receipt(client, call, applicant, 
     assert inscription.registry_number in message.subject
     assert inscription.snapshot_sha256 in message.body
     assert AuditEvent.objects.filter(action="applications.inscription.submitted").count() == 1
+    number = inscription.registry_number
+    assert_old_address_leads_to(
+        client, f"/inscripciones/{number}/", f"/portal/inscripciones/{number}/", message.body
+    )
 
 
 @pytest.mark.django_db
@@ -166,7 +171,7 @@ def test_withdraw_then_apply_again_while_open_and_never_after_closing(client, ca
         user=applicant, position=position(call), request_key=uuid.uuid4()
     )
     sign_in(client, applicant)
-    client.post(reverse("applications:withdraw", args=[inscription.registry_number]))
+    client.post(reverse("portal:applications:withdraw", args=[inscription.registry_number]))
     inscription.refresh_from_db()
     assert inscription.state == InscriptionState.WITHDRAWN
     again, created = services.inscription_submit(
@@ -205,12 +210,14 @@ def test_tampered_input_and_other_peoples_receipts(client, call, applicant):
     other = make_user(email="otro@example.org")
     sign_in(client, other)
     assert (
-        client.get(reverse("applications:receipt", args=[inscription.registry_number])).status_code
+        client.get(
+            reverse("portal:applications:receipt", args=[inscription.registry_number])
+        ).status_code
         == 404
     )
     assert (
         client.post(
-            reverse("applications:withdraw", args=[inscription.registry_number])
+            reverse("portal:applications:withdraw", args=[inscription.registry_number])
         ).status_code
         == 404
     )
@@ -222,12 +229,12 @@ def test_tampered_input_and_other_peoples_receipts(client, call, applicant):
 
 @pytest.mark.django_db
 def test_the_call_page_offers_to_apply_only_while_open(client, call, make_call, organization):
-    html = client.get(reverse("calls:detail", args=[call.code])).content.decode()
-    assert reverse("applications:apply", args=[call.code]) in html
+    html = client.get(reverse("public:calls:detail", args=[call.code])).content.decode()
+    assert reverse("portal:applications:apply", args=[call.code]) in html
     closed = make_call(organization, "CNSC-2025-01")
     add_inscriptions(closed, open_now=False)
-    html = client.get(reverse("calls:detail", args=[closed.code])).content.decode()
-    assert reverse("applications:apply", args=[closed.code]) not in html
+    html = client.get(reverse("public:calls:detail", args=[closed.code])).content.decode()
+    assert reverse("portal:applications:apply", args=[closed.code]) not in html
 
 
 @pytest.mark.django_db(transaction=True)

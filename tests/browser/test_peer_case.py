@@ -14,10 +14,10 @@ from merito.accounts.backends import find_user_by_identifier
 from merito.accounts.second_factor import recovery_codes_issue, requires_second_factor
 from merito.cases import services as case_services
 from merito.cases.models import CaseState, UpdateCase
+from merito.demo.profiles import _fill_profile, load_demo_catalogue
 from merito.organizations.models import Organization, OrganizationKind, Role
 from merito.organizations.services import role_assign
 from merito.peers.models import PeerGroup, PeerMembership
-from merito.profiles.demo import _fill_profile, load_demo_catalogue
 from merito.profiles.models import Membership
 from tests.calls.conftest import add_inscriptions, add_positions
 from tests.conftest import PASSWORD, make_user
@@ -80,7 +80,7 @@ def test_update_case_through_correction_to_approval(
     # The membership certificate is missing: the case cannot be sent yet.
     Membership.objects.filter(profile__user=peer).update(document=None)
     log_in(page, live_server, "ana.par")
-    page.goto(live_server.url + "/pares/")
+    page.goto(live_server.url + "/portal/pares/")
     page.get_by_role("button", name="Nueva solicitud de actualización de información").click()
     page.get_by_text(re.compile(r"Se creó el caso GP-\d{4}-\d{6}")).wait_for()
     number = UpdateCase.objects.get().number
@@ -89,7 +89,7 @@ def test_update_case_through_correction_to_approval(
     # Fill the gap: upload the PDF on the membership line.
     pdf = tmp_path / "membresia.pdf"
     pdf.write_bytes(make_pdf(text="Constancia de membresía"))
-    page.goto(live_server.url + "/hoja-de-vida/sociedades/")
+    page.goto(live_server.url + "/portal/hoja-de-vida/sociedades/")
     page.get_by_role("link", name=re.compile("^Editar")).first.click()
     page.get_by_label(re.compile("^Cargar nuevo PDF")).set_input_files(str(pdf))
     page.get_by_role("button", name="Guardar").click()
@@ -107,7 +107,7 @@ def test_update_case_through_correction_to_approval(
 
     # The verifier returns it with an observation on the membership line.
     log_in(page, live_server, "valeria.verifica")
-    page.goto(live_server.url + "/pares/verificacion/?estado=verification")
+    page.goto(live_server.url + "/gestion/verificacion/?estado=verification")
     page.get_by_role("link", name=number).click()
     page.get_by_role("button", name="Asignármelo").click()
     page.get_by_text("El caso quedó asignado a usted.").wait_for()
@@ -127,7 +127,7 @@ def test_update_case_through_correction_to_approval(
     log_in(page, live_server, "ana.par")
     page.goto(f"{live_server.url}/pares/casos/{number}/")
     assert page.get_by_text("La constancia no indica la fecha de vinculación.").first.is_visible()
-    page.goto(live_server.url + "/hoja-de-vida/sociedades/")
+    page.goto(live_server.url + "/portal/hoja-de-vida/sociedades/")
     assert page.get_by_text("Observación del verificador:").is_visible()
     page.get_by_role("link", name=re.compile("^Eliminar")).first.click()
     page.get_by_role("button", name="Sí, eliminar").click()
@@ -165,7 +165,7 @@ def test_desistimiento_keeps_the_peer_and_lets_a_new_case_start(page, live_serve
     log_in(page, live_server, "ana.par")
     page.goto(f"{live_server.url}/pares/casos/{case.number}/")
     assert page.get_by_text("usted sigue en el banco de pares").is_visible()
-    page.goto(live_server.url + "/pares/")
+    page.goto(live_server.url + "/portal/pares/")
     assert page.get_by_text("Desistido").first.is_visible()
     page.get_by_role("button", name="Nueva solicitud de actualización de información").click()
     page.get_by_text(re.compile(r"Se creó el caso")).wait_for()
@@ -200,7 +200,7 @@ def test_an_inscription_to_an_open_call(page, live_server, settings, peer):
 
 def test_leaving_a_profile_form_with_unsaved_changes_asks_first(page, live_server, peer):
     log_in(page, live_server, "ana.par")
-    page.goto(live_server.url + "/hoja-de-vida/sociedades/nuevo/")
+    page.goto(live_server.url + "/portal/hoja-de-vida/sociedades/nuevo/")
     page.get_by_label("Sociedad académica o científica").fill("Sociedad sin guardar")
     dialogs: list[str] = []
 
@@ -234,7 +234,7 @@ def test_an_imported_peer_activates_the_account_and_opens_a_case(page, live_serv
     page.get_by_label(re.compile(r"^Contraseña nueva \(confirmación\)")).fill(PASSWORD)
     page.get_by_role("button", name="Guardar contraseña").click()
     log_in(page, live_server, "79123456")
-    page.goto(live_server.url + "/pares/")
+    page.goto(live_server.url + "/portal/pares/")
     assert page.get_by_text("Par académico del CNA").is_visible()
     page.get_by_role("button", name="Nueva solicitud de actualización de información").click()
     page.get_by_text(re.compile(r"Se creó el caso GP-")).wait_for()

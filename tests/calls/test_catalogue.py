@@ -11,7 +11,7 @@ from django.urls import reverse
 from merito.calls.models import CallState, Stage, StageKind
 from tests.calls.conftest import add_inscriptions, add_positions, today_in
 
-URL = reverse("calls:list")
+URL = reverse("public:calls:list")
 
 
 def codes(response) -> list[str]:

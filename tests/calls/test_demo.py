@@ -4,9 +4,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from merito.calls.demo import load_demo_calls
 from merito.calls.models import Call, CallState, Notice, Position, Stage, StageKind
-from merito.organizations.demo import load_demo_data
+from merito.demo.calls import load_demo_calls
+from merito.demo.people import load_demo_data
 
 
 @pytest.mark.django_db

@@ -16,7 +16,7 @@ from tests.calls.conftest import add_positions
 
 
 def detail(code: str) -> str:
-    return reverse("calls:detail", args=[code])
+    return reverse("public:calls:detail", args=[code])
 
 
 @pytest.fixture
@@ -86,7 +86,7 @@ def test_a_peruvian_call_says_hora_de_peru(client, minedu, make_call):
 def test_drafts_and_hidden_calls_are_not_found(client, organization, make_call, fields):
     call = make_call(organization, "CNSC-BORRADOR", **fields)
     assert client.get(detail(call.code)).status_code == 404
-    assert client.get(reverse("calls:positions_csv", args=[call.code])).status_code == 404
+    assert client.get(reverse("public:calls:positions_csv", args=[call.code])).status_code == 404
 
 
 @pytest.mark.django_db
@@ -126,14 +126,14 @@ def test_published_documents_download_and_unpublished_ones_do_not(client, cnsc_c
         call=cnsc_call, title="Anexo sin publicar", file=ContentFile(b"%PDF-1.4", name="anexo.pdf")
     )
     html = client.get(detail(cnsc_call.code)).content.decode()
-    url = reverse("calls:document", args=[cnsc_call.code, published.pk])
+    url = reverse("public:calls:document", args=[cnsc_call.code, published.pk])
     assert f'href="{url}"' in html
     assert "Anexo sin publicar" not in html
     response = client.get(url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"%PDF-1.4 acuerdo"
     assert "attachment" in response["Content-Disposition"]
-    hidden_url = reverse("calls:document", args=[cnsc_call.code, hidden.pk])
+    hidden_url = reverse("public:calls:document", args=[cnsc_call.code, hidden.pk])
     assert client.get(hidden_url).status_code == 404
 
 
@@ -166,7 +166,7 @@ def test_the_positions_csv_opens_in_excel_with_accents(client, minedu, make_call
         vacancies=12,
     )
     Position.objects.create(call=call, code="ANC-X", name="=HYPERLINK(1)", vacancies=0)
-    response = client.get(reverse("calls:positions_csv", args=[call.code]))
+    response = client.get(reverse("public:calls:positions_csv", args=[call.code]))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert 'filename="vacantes-MINEDU-ASCENSO-2019.csv"' in response["Content-Disposition"]
     assert response.content.startswith("\ufeff".encode())

@@ -29,7 +29,7 @@ def peers_call(organization, make_call):
 
 
 def preview(code: str) -> str:
-    return reverse("calls:score_preview", args=[code])
+    return reverse("portal:calls:score_preview", args=[code])
 
 
 def full_profile(user) -> None:
@@ -110,7 +110,7 @@ def full_profile(user) -> None:
 def test_anonymous_visitors_are_sent_to_login(client, peers_call):
     response = client.get(preview(peers_call.code))
     assert response.status_code == 302
-    assert reverse("accounts:login") in response["Location"]
+    assert reverse("public:accounts:login") in response["Location"]
 
 
 @pytest.mark.django_db
@@ -176,9 +176,9 @@ def test_a_rubric_read_from_other_records_says_there_is_no_online_estimate(
 def test_the_call_page_offers_the_preview_only_where_it_exists(
     client, peers_call, make_call, organization
 ):
-    html = client.get(reverse("calls:detail", args=[peers_call.code])).content.decode()
+    html = client.get(reverse("public:calls:detail", args=[peers_call.code])).content.decode()
     assert "¿Cuántos puntos me daría mi hoja de vida?" in html
     assert "(requiere iniciar sesión)" in html
     other = make_call(organization, "ASC-2019", rubric_id="minedu-ascenso-2019")
-    html = client.get(reverse("calls:detail", args=[other.code])).content.decode()
+    html = client.get(reverse("public:calls:detail", args=[other.code])).content.decode()
     assert "¿Cuántos puntos me daría mi hoja de vida?" not in html

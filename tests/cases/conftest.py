@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from merito.demo.profiles import _fill_profile, load_demo_catalogue
 from merito.organizations.models import Organization, OrganizationKind, Role
 from merito.organizations.services import role_assign
 from merito.peers.models import PeerGroup, PeerMembership
-from merito.profiles.demo import _fill_profile, load_demo_catalogue
 from tests.conftest import make_user
 from tests.documents.conftest import make_pdf, pdf_upload, storage_dir  # noqa: F401
 

@@ -1,7 +1,7 @@
 import pytest
 
-from merito.organizations.demo import load_demo_data
-from merito.peers.demo import load_demo_peers
+from merito.demo.peers import load_demo_peers
+from merito.demo.people import load_demo_data
 from merito.peers.models import PeerMembership
 
 

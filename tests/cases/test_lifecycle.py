@@ -16,6 +16,7 @@ from merito.profiles.models import Experience, Membership
 from merito.profiles.selectors import snapshot_sha256
 from merito.profiles.services import profile_entry_save
 from tests.conftest import make_user, sign_in
+from tests.web.moved import assert_old_address_leads_to
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +34,7 @@ def test_only_members_of_the_bank_open_cases_and_are_told_why(client):
     with pytest.raises(DomainError, match="no aparecen en el banco de pares"):
         services.case_open(user=outsider)
     sign_in(client, outsider)
-    html = client.get(reverse("cases:dashboard")).content.decode()
+    html = client.get(reverse("portal:cases:dashboard")).content.decode()
     assert "Sus datos no aparecen en el banco de pares académicos." in html
     assert "Nueva solicitud de actualización de información" not in html
 
@@ -44,8 +45,8 @@ def test_one_open_case_at_a_time_with_a_link_to_it(client, peer):
     with pytest.raises(DomainError, match=f"Ya tiene abierto el caso {case.number}"):
         services.case_open(user=peer)
     sign_in(client, peer)
-    html = client.get(reverse("cases:dashboard")).content.decode()
-    assert f'href="/pares/casos/{case.number}/"' in html
+    html = client.get(reverse("portal:cases:dashboard")).content.decode()
+    assert f'href="/portal/pares/casos/{case.number}/"' in html
     assert "Nueva solicitud de actualización de información</button>" not in html
 
 
@@ -60,8 +61,8 @@ def test_the_database_refuses_a_second_open_case():
 
 def test_a_double_click_on_new_case_creates_one_case(client, peer):
     sign_in(client, peer)
-    client.post(reverse("cases:open"))
-    response = client.post(reverse("cases:open"), follow=True)
+    client.post(reverse("portal:cases:open"))
+    response = client.post(reverse("portal:cases:open"), follow=True)
     assert UpdateCase.objects.filter(user=peer).count() == 1
     assert "Ya tiene abierto el caso" in response.content.decode()
 
@@ -75,7 +76,7 @@ def test_submitting_requires_the_consent(client, peer):
         services.case_submit(case=case, user=peer, consent=False)
     assert refused.value.field == "consent"
     sign_in(client, peer)
-    response = client.post(reverse("cases:submit", args=[case.number]), follow=True)
+    response = client.post(reverse("portal:cases:submit", args=[case.number]), follow=True)
     assert (
         "Autorización de tratamiento de datos personales: es obligatoria"
         in response.content.decode()
@@ -111,7 +112,7 @@ def test_in_verification_the_profile_is_locked_with_a_clear_message(client, peer
         profile_entry_save(user=peer, entry=entry)
     sign_in(client, peer)
     response = client.get(
-        reverse("profiles:entry_edit", args=["sociedades", entry.pk]), follow=True
+        reverse("portal:profiles:entry_edit", args=["sociedades", entry.pk]), follow=True
     )
     assert "está en Verificación: no se pueden hacer cambios" in response.content.decode()
 
@@ -119,8 +120,8 @@ def test_in_verification_the_profile_is_locked_with_a_clear_message(client, peer
 def test_another_persons_case_is_not_found(client, peer):
     case = services.case_open(user=peer)
     sign_in(client, make_user(email="otro@example.org"))
-    assert client.get(reverse("cases:detail", args=[case.number])).status_code == 404
-    assert client.post(reverse("cases:submit", args=[case.number])).status_code == 404
+    assert client.get(reverse("portal:cases:detail", args=[case.number])).status_code == 404
+    assert client.post(reverse("portal:cases:submit", args=[case.number])).status_code == 404
 
 
 # --- verification -------------------------------------------------------------------------
@@ -128,13 +129,17 @@ def test_another_persons_case_is_not_found(client, peer):
 
 def test_only_verifiers_see_the_queue(client, peer, verifier):
     sign_in(client, peer)
-    assert client.get(reverse("cases:queue")).status_code == 403
+    assert client.get(reverse("backoffice:cases:queue")).status_code == 403
     case = open_and_submit(peer)
     sign_in(client, verifier)
-    html = client.get(reverse("cases:queue"), {"estado": "verification"}).content.decode()
+    html = client.get(
+        reverse("backoffice:cases:queue"), {"estado": "verification"}
+    ).content.decode()
     assert case.number in html
     assert "Verificación: <strong>1</strong>" in html
-    csv = client.get(reverse("cases:queue"), {"formato": "csv"}).content.decode("utf-8-sig")
+    csv = client.get(reverse("backoffice:cases:queue"), {"formato": "csv"}).content.decode(
+        "utf-8-sig"
+    )
     assert case.number in csv.splitlines()[1]
 
 
@@ -142,7 +147,7 @@ def test_correction_round_trip(client, peer, verifier, mailoutbox):
     case = open_and_submit(peer)
     membership = Membership.objects.get(profile__user=peer)
     sign_in(client, verifier)
-    url = reverse("cases:verify", args=[case.number])
+    url = reverse("backoffice:cases:verify", args=[case.number])
     page = client.get(url).content.decode()
     assert "Asociación Colombiana de Facultades de Educación" in page
     client.post(url, {"accion": "asignar"})
@@ -161,7 +166,7 @@ def test_correction_round_trip(client, peer, verifier, mailoutbox):
 
     # The peer sees the observation beside the flagged entry, and may edit again.
     sign_in(client, peer)
-    section = client.get(reverse("profiles:section", args=["sociedades"])).content.decode()
+    section = client.get(reverse("portal:profiles:section", args=["sociedades"])).content.decode()
     assert "Observación del verificador:" in section
     assert "La constancia no tiene fecha de expedición." in section
     membership.society = "Asociación Colombiana de Facultades de Educación (ASCOFADE)"
@@ -177,7 +182,16 @@ def test_correction_round_trip(client, peer, verifier, mailoutbox):
     assert services.published_snapshot(user=peer) == case
     kinds = list(case.events.values_list("kind", flat=True))
     assert kinds == ["opened", "submitted", "assigned", "returned", "submitted", "approved"]
-    assert any("fue aprobado" in m.subject for m in mailoutbox)
+    [approved] = [m for m in mailoutbox if "fue aprobado" in m.subject]
+    # The addresses these e-mails carried before the portal had its own root still lead there.
+    sign_in(client, peer)
+    number = case.number
+    assert_old_address_leads_to(
+        client, f"/pares/casos/{number}/", f"/portal/pares/casos/{number}/", returned.body
+    )
+    assert_old_address_leads_to(
+        client, f"/pares/casos/{number}/", f"/portal/pares/casos/{number}/", approved.body
+    )
 
 
 def test_returning_needs_an_observation_and_a_case_in_verification(peer, verifier):
@@ -204,12 +218,17 @@ def test_a_case_assigned_to_another_verifier_is_refused(peer, verifier, men):
 def test_the_verifier_opens_only_pdfs_of_the_submitted_profile(client, peer, verifier):
     case = open_and_submit(peer)
     sign_in(client, verifier)
-    sections = client.get(reverse("cases:verify", args=[case.number])).context["sections"]
+    sections = client.get(reverse("backoffice:cases:verify", args=[case.number])).context[
+        "sections"
+    ]
     document_id = sections[1].items[0].documents[0]["id"]
-    ok = client.get(reverse("cases:verify_document", args=[case.number, document_id]))
+    ok = client.get(reverse("backoffice:cases:verify_document", args=[case.number, document_id]))
     assert ok.status_code == 200 and ok["Content-Type"] == "application/pdf"
     assert (
-        client.get(reverse("cases:verify_document", args=[case.number, 999999])).status_code == 404
+        client.get(
+            reverse("backoffice:cases:verify_document", args=[case.number, 999999])
+        ).status_code
+        == 404
     )
 
 
@@ -219,7 +238,8 @@ def test_staff_can_resend_a_message(client, peer, verifier):
     OutboundEmail.objects.filter(pk=message.pk).update(status=OutboundEmail.Status.FAILED)
     sign_in(client, verifier)
     client.post(
-        reverse("cases:verify", args=[case.number]), {"accion": "reenviar", "email": message.pk}
+        reverse("backoffice:cases:verify", args=[case.number]),
+        {"accion": "reenviar", "email": message.pk},
     )
     message.refresh_from_db()
     assert message.status == OutboundEmail.Status.SENT  # eager delivery in tests
@@ -290,6 +310,6 @@ def test_a_case_in_verification_never_lapses(peer, settings):
 def test_the_peer_sees_the_timeline(client, peer):
     case = open_and_submit(peer)
     sign_in(client, peer)
-    html = client.get(reverse("cases:detail", args=[case.number])).content.decode()
+    html = client.get(reverse("portal:cases:detail", args=[case.number])).content.decode()
     assert "Caso creado" in html and "Enviado a verificación" in html
     assert "no se pueden hacer cambios" in html

@@ -71,7 +71,7 @@ def test_a_pdf_is_stored_under_its_hash_with_a_receipt(
     assert f"{len(data):,}".replace(",", ".") + " bytes" in message.body
     local = document.uploaded_at.astimezone(__import__("zoneinfo").ZoneInfo("America/Bogota"))
     assert local.strftime("%Y-%m-%d %H:%M:%S") + " (hora legal de Colombia" in message.body
-    assert f"/documentos/{document.pk}/recibo/" in message.body
+    assert f"/portal/documentos/{document.pk}/recibo/" in message.body
 
 
 @pytest.mark.parametrize(

@@ -12,10 +12,11 @@ from merito.documents.models import Document, DocumentKind
 from merito.documents.services import document_upload
 from tests.conftest import make_user, sign_in
 from tests.documents.conftest import PNG_BYTES, make_pdf, pdf_of_size, pdf_upload, stored_files
+from tests.web.moved import assert_old_address_leads_to
 
 pytestmark = pytest.mark.django_db
 
-UPLOAD = reverse("documents:upload")
+UPLOAD = reverse("portal:documents:upload")
 
 
 @pytest.fixture
@@ -52,7 +53,7 @@ def test_uploading_a_pdf_shows_and_mails_the_receipt(
         )
     document = Document.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("documents:receipt", args=[document.pk])
+    assert response["Location"] == reverse("portal:documents:receipt", args=[document.pk])
 
     html = alice_client.get(response["Location"]).content.decode()
     assert "laboral.pdf" in html
@@ -62,8 +63,12 @@ def test_uploading_a_pdf_shows_and_mails_the_receipt(
     assert "<wbr>".join(digest[i : i + 16] for i in range(0, 64, 16)) in html
     assert f"{len(data):,}".replace(",", ".") + " bytes" in html
     assert "hora legal de Colombia" in html
-    assert reverse("documents:download", args=[document.pk]) in html
-    assert len(mail.outbox) == 1
+    assert reverse("portal:documents:download", args=[document.pk]) in html
+    (message,) = mail.outbox
+    receipt = f"/portal/documentos/{document.pk}/recibo/"
+    assert_old_address_leads_to(
+        alice_client, f"/documentos/{document.pk}/recibo/", receipt, message.body
+    )
 
 
 def test_a_renamed_png_is_refused_on_the_file_field(alice_client):
@@ -112,12 +117,14 @@ def test_replacing_from_the_list_keeps_the_old_version(alice_client, alice):
         {"kind": DocumentKind.DIPLOMA, "file": pdf_upload(make_pdf(text="v2"), "diploma.pdf")},
     )
     new = Document.objects.get(replaces=old)
-    assert response["Location"] == reverse("documents:receipt", args=[new.pk])
+    assert response["Location"] == reverse("portal:documents:receipt", args=[new.pk])
 
-    listing = alice_client.get(reverse("documents:list")).content.decode()
+    listing = alice_client.get(reverse("portal:documents:list")).content.decode()
     assert "1 versión anterior" in listing
-    assert reverse("documents:download", args=[old.pk]) in listing
-    old_receipt = alice_client.get(reverse("documents:receipt", args=[old.pk])).content.decode()
+    assert reverse("portal:documents:download", args=[old.pk]) in listing
+    old_receipt = alice_client.get(
+        reverse("portal:documents:receipt", args=[old.pk])
+    ).content.decode()
     assert "Esta versión fue reemplazada." in old_receipt
 
 
@@ -137,29 +144,29 @@ def test_the_list_shows_only_my_current_documents_filtered_by_kind(alice_client,
     stored(alice, "rut", kind=DocumentKind.RUT, name="mi-rut.pdf")
     stored(make_user(email="bob@example.org"), "bob", name="de-bob.pdf")
 
-    html = alice_client.get(reverse("documents:list")).content.decode()
+    html = alice_client.get(reverse("portal:documents:list")).content.decode()
     assert "mi-diploma.pdf" in html
     assert "mi-rut.pdf" in html
     assert "de-bob.pdf" not in html
 
-    html = alice_client.get(reverse("documents:list"), {"kind": "diploma"}).content.decode()
+    html = alice_client.get(reverse("portal:documents:list"), {"kind": "diploma"}).content.decode()
     assert "mi-diploma.pdf" in html
     assert "mi-rut.pdf" not in html
-    assert reverse("documents:receipt", args=[mine.pk]) in html
+    assert reverse("portal:documents:receipt", args=[mine.pk]) in html
     # An unknown kind shows everything rather than failing.
-    assert alice_client.get(reverse("documents:list"), {"kind": "x"}).status_code == 200
+    assert alice_client.get(reverse("portal:documents:list"), {"kind": "x"}).status_code == 200
 
 
 def test_the_list_is_paginated_by_twenty(alice_client, alice, django_assert_max_num_queries):
     for number in range(21):
         stored(alice, f"doc {number}", name=f"doc-{number:02d}.pdf")
     with django_assert_max_num_queries(12):
-        first = alice_client.get(reverse("documents:list")).content.decode()
+        first = alice_client.get(reverse("portal:documents:list")).content.decode()
     assert first.count("?reemplaza=") == 20
     assert "Página 1 de 2" in first
-    second = alice_client.get(reverse("documents:list"), {"page": "2"}).content.decode()
+    second = alice_client.get(reverse("portal:documents:list"), {"page": "2"}).content.decode()
     assert second.count("?reemplaza=") == 1
-    assert alice_client.get(reverse("documents:list"), {"page": "zz"}).status_code == 200
+    assert alice_client.get(reverse("portal:documents:list"), {"page": "zz"}).status_code == 200
 
 
 def test_the_owner_downloads_the_exact_file_as_an_attachment(alice_client, alice):
@@ -170,7 +177,7 @@ def test_the_owner_downloads_the_exact_file_as_an_attachment(alice_client, alice
         uploaded_file=pdf_upload(data, "Mi RUT ñ.pdf"),
         by=alice,
     )
-    response = alice_client.get(reverse("documents:download", args=[document.pk]))
+    response = alice_client.get(reverse("portal:documents:download", args=[document.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
@@ -179,7 +186,7 @@ def test_the_owner_downloads_the_exact_file_as_an_attachment(alice_client, alice
     assert b"".join(response.streaming_content) == data
 
 
-@pytest.mark.parametrize("name", ["documents:receipt", "documents:download"])
+@pytest.mark.parametrize("name", ["portal:documents:receipt", "portal:documents:download"])
 def test_another_persons_document_is_not_found(alice_client, name):
     bobs = stored(make_user(email="bob@example.org"))
     assert alice_client.get(reverse(name, args=[bobs.pk])).status_code == 404
@@ -187,20 +194,20 @@ def test_another_persons_document_is_not_found(alice_client, name):
 
 
 def test_tampered_ids_are_not_found(alice_client):
-    assert alice_client.get("/documentos/abc/recibo/").status_code == 404
-    assert alice_client.get("/documentos/-1/descargar/").status_code == 404
+    assert alice_client.get("/portal/documentos/abc/recibo/").status_code == 404
+    assert alice_client.get("/portal/documentos/-1/descargar/").status_code == 404
 
 
 @pytest.mark.parametrize(
     "url",
     [
-        reverse("documents:list"),
+        reverse("portal:documents:list"),
         UPLOAD,
-        reverse("documents:receipt", args=[1]),
-        reverse("documents:download", args=[1]),
+        reverse("portal:documents:receipt", args=[1]),
+        reverse("portal:documents:download", args=[1]),
     ],
 )
 def test_anonymous_visitors_are_sent_to_log_in(client, url):
     response = client.get(url)
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("accounts:login"))
+    assert response["Location"].startswith(reverse("public:accounts:login"))

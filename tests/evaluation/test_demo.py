@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from merito.accounts.models import User
+from merito.demo.evaluation import load_demo_evaluation
 from merito.evaluation import models
-from merito.evaluation.demo import load_demo_evaluation
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def demo(request, monkeypatch):
     # 300 applicants in the demo; 30 are enough for the pages (the full size is checked once).
     if "full_size" not in request.keywords:
-        monkeypatch.setattr("merito.evaluation.demo.DEMO_INSCRIPTIONS", 30)
+        monkeypatch.setattr("merito.demo.evaluation.DEMO_INSCRIPTIONS", 30)
     first = load_demo_evaluation()
     assert first["processes"] == 1 and first["tests"] == 4 and first["links"] == 8
     return models.SelectionProcess.objects.get(call__code="CNSC-2026-01")
@@ -53,31 +53,33 @@ def test_every_page_renders_for_both_back_office_roles(client, demo, username):
     job = models.Job.objects.filter(position__call=demo.call).first()
     operator = test.operator
     pages = [
-        reverse("evaluation:home"),
-        reverse("evaluation:process_list"),
-        reverse("evaluation:process_list") + "?orden=-entidad&estado=open&anio=2026&q=CNSC",
-        reverse("evaluation:process_detail", args=[demo.pk]),
-        reverse("evaluation:job_detail", args=[demo.pk, job.pk]),
-        reverse("evaluation:test_detail", args=[demo.pk, test.pk]),
-        reverse("evaluation:test_positions", args=[demo.pk, test.pk]) + "?vista=no_asignados",
-        reverse("evaluation:test_users", args=[demo.pk, test.pk, "supervisor"]),
-        reverse("evaluation:operator_list"),
-        reverse("evaluation:operator_detail", args=[operator.pk]) + "?orden=correo",
+        reverse("backoffice:evaluation:home"),
+        reverse("backoffice:evaluation:process_list"),
+        reverse("backoffice:evaluation:process_list")
+        + "?orden=-entidad&estado=open&anio=2026&q=CNSC",
+        reverse("backoffice:evaluation:process_detail", args=[demo.pk]),
+        reverse("backoffice:evaluation:job_detail", args=[demo.pk, job.pk]),
+        reverse("backoffice:evaluation:test_detail", args=[demo.pk, test.pk]),
+        reverse("backoffice:evaluation:test_positions", args=[demo.pk, test.pk])
+        + "?vista=no_asignados",
+        reverse("backoffice:evaluation:test_users", args=[demo.pk, test.pk, "supervisor"]),
+        reverse("backoffice:evaluation:operator_list"),
+        reverse("backoffice:evaluation:operator_detail", args=[operator.pk]) + "?orden=correo",
     ]
     if username == "gerencia.cnsc":
         pages += [
-            reverse("evaluation:process_create"),
-            reverse("evaluation:process_edit", args=[demo.pk]),
-            reverse("evaluation:job_list", args=[demo.pk]) + "?nivel=Profesional",
-            reverse("evaluation:job_create", args=[demo.pk]),
-            reverse("evaluation:job_edit", args=[demo.pk, job.pk]),
-            reverse("evaluation:test_create", args=[demo.pk]),
-            reverse("evaluation:test_edit", args=[demo.pk, test.pk]),
+            reverse("backoffice:evaluation:process_create"),
+            reverse("backoffice:evaluation:process_edit", args=[demo.pk]),
+            reverse("backoffice:evaluation:job_list", args=[demo.pk]) + "?nivel=Profesional",
+            reverse("backoffice:evaluation:job_create", args=[demo.pk]),
+            reverse("backoffice:evaluation:job_edit", args=[demo.pk, job.pk]),
+            reverse("backoffice:evaluation:test_create", args=[demo.pk]),
+            reverse("backoffice:evaluation:test_edit", args=[demo.pk, test.pk]),
         ]
     else:
         pages += [
-            reverse("evaluation:user_create", args=[operator.pk]),
-            reverse("evaluation:user_edit", args=[operator.pk, user.pk]),
+            reverse("backoffice:evaluation:user_create", args=[operator.pk]),
+            reverse("backoffice:evaluation:user_edit", args=[operator.pk, user.pk]),
         ]
     for url in pages:
         response = client.get(url)
@@ -92,8 +94,8 @@ def test_list_pages_do_not_grow_queries_with_rows(client, demo):
 
     sign_in(client, User.objects.get(username="gerencia.cnsc"))
     urls = [
-        reverse("evaluation:process_list"),
-        reverse("evaluation:process_detail", args=[demo.pk]),
+        reverse("backoffice:evaluation:process_list"),
+        reverse("backoffice:evaluation:process_detail", args=[demo.pk]),
     ]
 
     def counts():
@@ -126,9 +128,14 @@ def test_the_demo_folders_are_distributed_and_their_pages_render(client, demo):
     assert folders.filter(analyst=analyst).count() == 30
     sign_in(client, User.objects.get(username="admin.operador"))
     for name in ("distribution_manual", "distribution_automatic", "test_detail"):
-        assert client.get(reverse(f"evaluation:{name}", args=[demo.pk, vrm.pk])).status_code == 200
+        assert (
+            client.get(reverse(f"backoffice:evaluation:{name}", args=[demo.pk, vrm.pk])).status_code
+            == 200
+        )
     sign_in(client, analyst)
-    response = client.get(reverse("evaluation:my_folders"))
+    response = client.get(reverse("backoffice:evaluation:my_folders"))
     assert response.status_code == 200 and "DEMO-CNSC" in response.content.decode()
     folder = folders.first()
-    assert client.get(reverse("evaluation:my_folder", args=[folder.pk])).status_code == 200
+    assert (
+        client.get(reverse("backoffice:evaluation:my_folder", args=[folder.pk])).status_code == 200
+    )

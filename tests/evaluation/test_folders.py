@@ -88,7 +88,7 @@ def team(unal, luz, test):
 
 
 def manual_url(test):
-    return reverse("evaluation:distribution_manual", args=[test.process_id, test.pk])
+    return reverse("backoffice:evaluation:distribution_manual", args=[test.process_id, test.pk])
 
 
 def counters(test):
@@ -293,7 +293,7 @@ def test_automatic_distribution_runs_as_a_job_balanced_per_role_and_level(
         user=team["ana"], document_number=conflicted.user.document_number, reason="", by=luz
     )
     sign_in(client, luz)
-    url = reverse("evaluation:distribution_automatic", args=[test.process_id, test.pk])
+    url = reverse("backoffice:evaluation:distribution_automatic", args=[test.process_id, test.pk])
     response = client.post(url, {"tipo": "automatic"}, follow=True)
     page = response.content.decode()
     assert "quedó programado" in page and "Finalizado" in page
@@ -433,7 +433,7 @@ def test_two_people_saving_the_same_folder_the_second_is_told_to_reload(luz, tes
 def test_the_folder_page_refuses_a_stale_form(client, luz, test, folders, team):
     _assign_all(luz, test, folders, team)
     sign_in(client, team["ana"])
-    url = reverse("evaluation:my_folder", args=[folders[0].pk])
+    url = reverse("backoffice:evaluation:my_folder", args=[folders[0].pk])
     stale = Folder.objects.get(pk=folders[0].pk).version - 1
     response = client.post(
         url, {"accion": "score", "decision": "not_met", "version": stale, "observacion": ""}
@@ -448,7 +448,7 @@ def test_the_analyst_scores_on_the_page_and_the_supervisor_approves(
     _assign_all(luz, test, folders, team)
     folder = Folder.objects.get(pk=folders[0].pk)
     sign_in(client, team["ana"])
-    url = reverse("evaluation:my_folder", args=[folder.pk])
+    url = reverse("backoffice:evaluation:my_folder", args=[folder.pk])
     assert "Criterios de selección" in client.get(url).content.decode()
     client.post(url, {"accion": "score", "decision": "not_met", "version": folder.version})
     folder.refresh_from_db()
@@ -465,7 +465,7 @@ def test_an_action_of_another_role_is_403_and_a_folder_not_held_is_404(
     _assign_all(luz, test, folders, team)
     folder = Folder.objects.get(pk=folders[0].pk)
     sign_in(client, team["ana"])
-    url = reverse("evaluation:my_folder", args=[folder.pk])
+    url = reverse("backoffice:evaluation:my_folder", args=[folder.pk])
     response = client.post(url, {"accion": "approve", "version": folder.version})
     assert response.status_code == 403
     sign_in(client, team["andres"])
@@ -475,8 +475,8 @@ def test_an_action_of_another_role_is_403_and_a_folder_not_held_is_404(
         process=process, test=None, data=exam_data(test.operator, test_type="va"), by=luz
     )
     sign_in(client, luz)
-    good = reverse("evaluation:test_folder", args=[process.pk, test.pk, folder.pk])
-    bad = reverse("evaluation:test_folder", args=[process.pk, other.pk, folder.pk])
+    good = reverse("backoffice:evaluation:test_folder", args=[process.pk, test.pk, folder.pk])
+    bad = reverse("backoffice:evaluation:test_folder", args=[process.pk, other.pk, folder.pk])
     assert client.get(good).status_code == 200
     assert client.get(bad).status_code == 404
 
@@ -515,16 +515,16 @@ def test_list_pages_keep_their_query_count_bounded(
     with django_assert_max_num_queries(25):
         response = client.get(manual_url(test) + "?por_pagina=20&orden=-documento&rol=analyst")
     assert response.status_code == 200 and response.content.decode().count('name="carpeta"') == 20
-    detail = reverse("evaluation:test_detail", args=[test.process_id, test.pk])
+    detail = reverse("backoffice:evaluation:test_detail", args=[test.process_id, test.pk])
     with django_assert_max_num_queries(25):
         page = client.get(detail).content.decode()
     assert "Distribución de evaluaciones" in page and "Total inscripciones" in page
-    auto = reverse("evaluation:distribution_automatic", args=[test.process_id, test.pk])
+    auto = reverse("backoffice:evaluation:distribution_automatic", args=[test.process_id, test.pk])
     with django_assert_max_num_queries(25):
         assert client.get(auto).status_code == 200
     sign_in(client, team["ana"])
     with django_assert_max_num_queries(15):
-        response = client.get(reverse("evaluation:my_folders"))
+        response = client.get(reverse("backoffice:evaluation:my_folders"))
     assert response.content.decode().count("/gestion/mis-carpetas/") >= 20
 
 
@@ -542,7 +542,7 @@ def test_manual_filters_and_page_sizes(client, luz, test, folders, team, jobs):
 
 def test_conflicts_page(client, team):
     sign_in(client, team["ana"])
-    url = reverse("evaluation:conflicts")
+    url = reverse("backoffice:evaluation:conflicts")
     response = client.post(url, {"document_number": "12a", "reason": ""})
     assert response.status_code == 400 and "solo dígitos" in response.content.decode()
     client.post(url, {"document_number": "80123456", "reason": "Hermano"})
@@ -594,7 +594,7 @@ def test_automatic_distribution_is_balanced_per_level_and_respects_conflicts(
 def test_gerencia_opens_the_test_stage_and_an_operator_admin_cannot(
     client, carlos, luz, process, vrm
 ):
-    url = reverse("evaluation:process_test_stage", args=[process.pk])
+    url = reverse("backoffice:evaluation:process_test_stage", args=[process.pk])
     sign_in(client, luz)
     assert client.post(url, {"abrir": "1"}).status_code == 403
     sign_in(client, carlos)
@@ -607,7 +607,7 @@ def test_gerencia_opens_the_test_stage_and_an_operator_admin_cannot(
 
 def test_gerencia_sees_the_counters_but_does_not_distribute(client, carlos, test, folders):
     sign_in(client, carlos)
-    detail = reverse("evaluation:test_detail", args=[test.process_id, test.pk])
+    detail = reverse("backoffice:evaluation:test_detail", args=[test.process_id, test.pk])
     page = client.get(detail).content.decode()
     assert "Sin distribuir" in page and "Distribución manual" not in page
     assert client.get(manual_url(test)).status_code == 403
@@ -621,7 +621,7 @@ def test_folders_per_user_paginate_filter_and_export(
         services.test_user_link(test=test, user=user, role=Role.ANALYST, by=luz)
     _assign_all(luz, test, folders, team)
     sign_in(client, luz)
-    detail = reverse("evaluation:test_detail", args=[test.process_id, test.pk])
+    detail = reverse("backoffice:evaluation:test_detail", args=[test.process_id, test.pk])
     first = client.get(detail).content.decode()
     # 26 users in folder roles, by role and username: ana.analista and 19 of the new
     # analysts on the first page; 3 more, andres, aurora and sofia on the second.

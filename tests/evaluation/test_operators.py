@@ -30,7 +30,7 @@ VALID = {
 
 def test_the_administrator_saves_the_operator_data(client, luz, unal):
     sign_in(client, luz)
-    response = client.post(reverse("evaluation:operator_detail", args=[unal.pk]), VALID)
+    response = client.post(reverse("backoffice:evaluation:operator_detail", args=[unal.pk]), VALID)
     assert response.status_code == 302
     profile = OperatorProfile.objects.get(organization=unal)
     unal.refresh_from_db()
@@ -43,7 +43,8 @@ def test_the_administrator_saves_the_operator_data(client, luz, unal):
 def test_a_wrong_check_digit_is_refused_and_nothing_changes(client, luz, unal):
     sign_in(client, luz)
     response = client.post(
-        reverse("evaluation:operator_detail", args=[unal.pk]), {**VALID, "nit_check_digit": "4"}
+        reverse("backoffice:evaluation:operator_detail", args=[unal.pk]),
+        {**VALID, "nit_check_digit": "4"},
     )
     assert response.status_code == 400
     assert "el dígito de verificación no corresponde al número" in response.content.decode()
@@ -54,7 +55,8 @@ def test_a_wrong_check_digit_is_refused_and_nothing_changes(client, luz, unal):
 def test_a_phone_with_symbols_is_refused(client, luz, unal):
     sign_in(client, luz)
     response = client.post(
-        reverse("evaluation:operator_detail", args=[unal.pk]), {**VALID, "phone": "601-316"}
+        reverse("backoffice:evaluation:operator_detail", args=[unal.pk]),
+        {**VALID, "phone": "601-316"},
     )
     assert response.status_code == 400
     assert "sin caracteres especiales" in response.content.decode()
@@ -62,33 +64,42 @@ def test_a_phone_with_symbols_is_refused(client, luz, unal):
 
 def test_another_operators_administrator_gets_404(client, pedro, unal):
     sign_in(client, pedro)
-    assert client.get(reverse("evaluation:operator_detail", args=[unal.pk])).status_code == 404
-    response = client.post(reverse("evaluation:operator_detail", args=[unal.pk]), VALID)
+    assert (
+        client.get(reverse("backoffice:evaluation:operator_detail", args=[unal.pk])).status_code
+        == 404
+    )
+    response = client.post(reverse("backoffice:evaluation:operator_detail", args=[unal.pk]), VALID)
     assert response.status_code == 404
 
 
 def test_process_management_reads_but_cannot_edit(client, carlos, unal, vrm):
     sign_in(client, carlos)
-    page = client.get(reverse("evaluation:operator_detail", args=[unal.pk]))
+    page = client.get(reverse("backoffice:evaluation:operator_detail", args=[unal.pk]))
     assert page.status_code == 200
     assert "Solo el administrador del operador puede modificar" in page.content.decode()
     assert (
-        client.post(reverse("evaluation:operator_detail", args=[unal.pk]), VALID).status_code == 403
+        client.post(
+            reverse("backoffice:evaluation:operator_detail", args=[unal.pk]), VALID
+        ).status_code
+        == 403
     )
 
 
 def test_an_analyst_gets_403(client, ana, unal):
     sign_in(client, ana)
-    assert client.get(reverse("evaluation:operator_detail", args=[unal.pk])).status_code == 403
-    assert client.get(reverse("evaluation:operator_list")).status_code == 403
+    assert (
+        client.get(reverse("backoffice:evaluation:operator_detail", args=[unal.pk])).status_code
+        == 403
+    )
+    assert client.get(reverse("backoffice:evaluation:operator_list")).status_code == 403
 
 
 def test_the_operator_list_shows_only_its_own_and_exports_csv(client, luz, unal, andes):
     sign_in(client, luz)
-    page = client.get(reverse("evaluation:operator_list")).content.decode()
+    page = client.get(reverse("backoffice:evaluation:operator_list")).content.decode()
     assert "Universidad Nacional" in page
     assert "Universidad de los Andes" not in page
-    csv = client.get(reverse("evaluation:operator_list") + "?formato=csv")
+    csv = client.get(reverse("backoffice:evaluation:operator_list") + "?formato=csv")
     assert csv["Content-Type"].startswith("text/csv")
     assert "Universidad Nacional" in csv.content.decode()
 
@@ -106,16 +117,21 @@ def test_process_management_sees_only_operators_of_the_processes_it_manages(
     )
     outsider = person(Role.PROCESS_MANAGEMENT, minedu, "gerencia.minedu")
     sign_in(client, outsider)
-    detail = reverse("evaluation:operator_detail", args=[unal.pk])
+    detail = reverse("backoffice:evaluation:operator_detail", args=[unal.pk])
     assert client.get(detail).status_code == 404
     assert client.get(detail + "?formato=csv").status_code == 404
-    listing = client.get(reverse("evaluation:operator_list")).content.decode()
+    listing = client.get(reverse("backoffice:evaluation:operator_list")).content.decode()
     assert "Universidad Nacional" not in listing
-    exported = client.get(reverse("evaluation:operator_list") + "?formato=csv").content.decode()
+    exported = client.get(
+        reverse("backoffice:evaluation:operator_list") + "?formato=csv"
+    ).content.decode()
     assert "Universidad Nacional" not in exported
 
     # Carlos manages the process with a test awarded to UNAL, none to Andes.
     sign_in(client, carlos)
     assert client.get(detail).status_code == 200
     assert "luz.admin@example.org" in client.get(detail + "?formato=csv").content.decode()
-    assert client.get(reverse("evaluation:operator_detail", args=[andes.pk])).status_code == 404
+    assert (
+        client.get(reverse("backoffice:evaluation:operator_detail", args=[andes.pk])).status_code
+        == 404
+    )

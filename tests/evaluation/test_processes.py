@@ -35,7 +35,7 @@ def create_form(entity, **overrides):
 
 def test_process_management_creates_a_process_open_with_its_justification(client, carlos, entity):
     sign_in(client, carlos)
-    response = client.post(reverse("evaluation:process_create"), create_form(entity))
+    response = client.post(reverse("backoffice:evaluation:process_create"), create_form(entity))
     assert response.status_code == 302
     process = services.SelectionProcess.objects.get(call__code="CNSC-2026-07")
     assert process.call.state == CallState.OPEN
@@ -48,7 +48,7 @@ def test_process_management_creates_a_process_open_with_its_justification(client
 def test_creation_without_the_pdf_is_refused(client, carlos, entity):
     sign_in(client, carlos)
     response = client.post(
-        reverse("evaluation:process_create"), create_form(entity, justification=None)
+        reverse("backoffice:evaluation:process_create"), create_form(entity, justification=None)
     )
     assert response.status_code == 400
     assert not services.SelectionProcess.objects.exists()
@@ -57,7 +57,7 @@ def test_creation_without_the_pdf_is_refused(client, carlos, entity):
 def test_a_duplicate_code_is_refused(client, carlos, entity, process):
     sign_in(client, carlos)
     response = client.post(
-        reverse("evaluation:process_create"), create_form(entity, code=process.call.code)
+        reverse("backoffice:evaluation:process_create"), create_form(entity, code=process.call.code)
     )
     assert response.status_code == 400
     assert "Ya existe un proceso de selección con el código" in response.content.decode()
@@ -65,14 +65,19 @@ def test_a_duplicate_code_is_refused(client, carlos, entity, process):
 
 def test_an_operator_admin_cannot_create_or_edit_processes(client, luz, entity, process, vrm):
     sign_in(client, luz)
-    assert client.get(reverse("evaluation:process_create")).status_code == 403
-    assert client.get(reverse("evaluation:process_edit", args=[process.pk])).status_code == 403
-    assert client.get(reverse("evaluation:job_list", args=[process.pk])).status_code == 403
+    assert client.get(reverse("backoffice:evaluation:process_create")).status_code == 403
+    assert (
+        client.get(reverse("backoffice:evaluation:process_edit", args=[process.pk])).status_code
+        == 403
+    )
+    assert (
+        client.get(reverse("backoffice:evaluation:job_list", args=[process.pk])).status_code == 403
+    )
 
 
 def test_the_operator_sees_processes_awarded_to_it_read_only(client, luz, process, vrm):
     sign_in(client, luz)
-    page = client.get(reverse("evaluation:process_detail", args=[process.pk]))
+    page = client.get(reverse("backoffice:evaluation:process_detail", args=[process.pk]))
     assert page.status_code == 200
     text = page.content.decode()
     assert "no pueden ser modificados" in text
@@ -81,29 +86,40 @@ def test_the_operator_sees_processes_awarded_to_it_read_only(client, luz, proces
 
 def test_another_operators_process_answers_404(client, pedro, process, vrm):
     sign_in(client, pedro)
-    assert client.get(reverse("evaluation:process_detail", args=[process.pk])).status_code == 404
     assert (
-        client.get(reverse("evaluation:test_detail", args=[process.pk, vrm.pk])).status_code == 404
+        client.get(reverse("backoffice:evaluation:process_detail", args=[process.pk])).status_code
+        == 404
     )
-    listing = client.get(reverse("evaluation:process_list")).content.decode()
+    assert (
+        client.get(
+            reverse("backoffice:evaluation:test_detail", args=[process.pk, vrm.pk])
+        ).status_code
+        == 404
+    )
+    listing = client.get(reverse("backoffice:evaluation:process_list")).content.decode()
     assert process.call.code not in listing
 
 
 def test_a_person_without_a_back_office_role_gets_403(client, alice, process):
     sign_in(client, alice)
-    assert client.get(reverse("evaluation:process_list")).status_code == 403
-    assert client.get(reverse("evaluation:process_detail", args=[process.pk])).status_code == 403
+    assert client.get(reverse("backoffice:evaluation:process_list")).status_code == 403
+    assert (
+        client.get(reverse("backoffice:evaluation:process_detail", args=[process.pk])).status_code
+        == 403
+    )
 
 
 def test_the_list_counts_jobs_and_ascenso_vacancies(client, carlos, process, positions):
     Job.objects.create(position=positions[2], opec_number=1001, ascenso_vacancies=1)
     sign_in(client, carlos)
-    listing = client.get(reverse("evaluation:process_list"))
+    listing = client.get(reverse("backoffice:evaluation:process_list"))
     row = listing.context["page"].object_list[0]
     assert (row.total_jobs, row.ascenso_jobs) == (3, 1)
     assert (row.total_vacancies, row.ascenso_vacancies) == (6, 1)
     assert f"{row.ascenso_percent:.2f}" == "16.67"
-    csv = client.get(reverse("evaluation:process_list") + "?formato=csv").content.decode()
+    csv = client.get(
+        reverse("backoffice:evaluation:process_list") + "?formato=csv"
+    ).content.decode()
     assert "CNSC-2026-01,2026" in csv and ",3,1,6,1,16.67,A" in csv
 
 
@@ -113,13 +129,15 @@ def test_the_ascenso_percentage_is_decimal_arithmetic(client, carlos, process, p
     Job.objects.create(position=positions[2], opec_number=1001, ascenso_vacancies=1)
     Position.objects.filter(pk=positions[2].pk).update(vacancies=3997)
     sign_in(client, carlos)
-    csv = client.get(reverse("evaluation:process_list") + "?formato=csv").content.decode()
+    csv = client.get(
+        reverse("backoffice:evaluation:process_list") + "?formato=csv"
+    ).content.decode()
     assert ",3,1,4000,1,0.02,A" in csv
 
 
 def test_a_process_without_jobs_counts_zero(client, carlos, process):
     sign_in(client, carlos)
-    row = client.get(reverse("evaluation:process_list")).context["page"].object_list[0]
+    row = client.get(reverse("backoffice:evaluation:process_list")).context["page"].object_list[0]
     assert (row.total_jobs, row.total_vacancies, row.ascenso_percent) == (0, 0, 0)
 
 
@@ -127,11 +145,11 @@ def test_the_list_filters_by_state_and_paginates(client, carlos, make_process):
     for n in range(25):
         make_process(f"P-{n:02d}")
     sign_in(client, carlos)
-    first = client.get(reverse("evaluation:process_list") + "?orden=codigo")
+    first = client.get(reverse("backoffice:evaluation:process_list") + "?orden=codigo")
     assert first.context["page"].paginator.count == 25
     assert len(first.context["page"].object_list) == 20
     assert first.context["page"].object_list[0].call.code == "P-00"
-    closed = client.get(reverse("evaluation:process_list") + "?estado=closed")
+    closed = client.get(reverse("backoffice:evaluation:process_list") + "?estado=closed")
     assert closed.context["page"].paginator.count == 0
 
 
@@ -171,7 +189,7 @@ def test_state_transitions(process, carlos, start, target, allowed):
 
 def test_a_state_change_requires_the_justification_pdf(client, carlos, process):
     sign_in(client, carlos)
-    url = reverse("evaluation:process_state", args=[process.pk])
+    url = reverse("backoffice:evaluation:process_state", args=[process.pk])
     response = client.post(url, {"state": "suspended"}, follow=True)
     assert "Este campo es obligatorio" in response.content.decode() or (
         "This field is required" in response.content.decode()
@@ -188,7 +206,7 @@ def test_a_fake_pdf_is_refused_and_the_state_stays(client, carlos, process):
     sign_in(client, carlos)
     fake = pdf_upload(PNG_BYTES, name="acta.pdf")
     client.post(
-        reverse("evaluation:process_state", args=[process.pk]),
+        reverse("backoffice:evaluation:process_state", args=[process.pk]),
         {"state": "suspended", "justification": fake},
     )
     process.call.refresh_from_db()
@@ -199,7 +217,7 @@ def test_a_fake_pdf_is_refused_and_the_state_stays(client, carlos, process):
 def test_the_state_changes_through_the_page_and_is_audited(client, carlos, process):
     sign_in(client, carlos)
     response = client.post(
-        reverse("evaluation:process_state", args=[process.pk]),
+        reverse("backoffice:evaluation:process_state", args=[process.pk]),
         {"state": "suspended", "justification": pdf_upload(), "reason": "Orden judicial"},
     )
     assert response.status_code == 302
@@ -211,7 +229,7 @@ def test_the_state_changes_through_the_page_and_is_audited(client, carlos, proce
 def test_the_operator_cannot_change_the_state(client, luz, process, vrm):
     sign_in(client, luz)
     response = client.post(
-        reverse("evaluation:process_state", args=[process.pk]),
+        reverse("backoffice:evaluation:process_state", args=[process.pk]),
         {"state": "suspended", "justification": pdf_upload()},
     )
     assert response.status_code == 403
@@ -236,14 +254,16 @@ def test_subprocesses_show_on_the_parent(client, carlos, make_process, entity):
         process=child, entity=entity, parent=parent, call_data={}, process_data={}, by=carlos
     )
     sign_in(client, carlos)
-    page = client.get(reverse("evaluation:process_detail", args=[parent.pk])).content.decode()
+    page = client.get(
+        reverse("backoffice:evaluation:process_detail", args=[parent.pk])
+    ).content.decode()
     assert "HIJO" in page
 
 
 def test_jobs_detail_with_manual_opening_in_a_new_tab(client, carlos, luz, process, vrm):
     sign_in(client, carlos)
     response = client.post(
-        reverse("evaluation:job_create", args=[process.pk]),
+        reverse("backoffice:evaluation:job_create", args=[process.pk]),
         {
             "opec_number": "123456",
             "code": "219",
@@ -261,14 +281,18 @@ def test_jobs_detail_with_manual_opening_in_a_new_tab(client, carlos, luz, proce
     assert response.status_code == 302
     job = Job.objects.get(opec_number=123456)
     client.post(
-        reverse("evaluation:job_detail", args=[process.pk, job.pk]),
+        reverse("backoffice:evaluation:job_detail", args=[process.pk, job.pk]),
         {"kind": "alternative", "education": "Título profesional", "experience": "24 meses"},
     )
     assert job.requirements.count() == 1
     sign_in(client, luz)
-    page = client.get(reverse("evaluation:job_detail", args=[process.pk, job.pk])).content.decode()
+    page = client.get(
+        reverse("backoffice:evaluation:job_detail", args=[process.pk, job.pk])
+    ).content.decode()
     assert 'target="_blank"' in page and "Alternativa" in page
-    manual = client.get(reverse("evaluation:process_document", args=[process.pk, job.manual_id]))
+    manual = client.get(
+        reverse("backoffice:evaluation:process_document", args=[process.pk, job.manual_id])
+    )
     assert manual.status_code == 200
     assert manual["Content-Type"] == "application/pdf"
     assert "inline" in manual["Content-Disposition"]
@@ -277,7 +301,7 @@ def test_jobs_detail_with_manual_opening_in_a_new_tab(client, carlos, luz, proce
 def test_ascenso_vacancies_cannot_exceed_the_vacancies(client, carlos, process):
     sign_in(client, carlos)
     response = client.post(
-        reverse("evaluation:job_create", args=[process.pk]),
+        reverse("backoffice:evaluation:job_create", args=[process.pk]),
         {"opec_number": "9", "code": "1", "name": "X", "level": "Asesor", "salary": "1",
          "vacancies": "1", "ascenso_vacancies": "2"},
     )  # fmt: skip
@@ -289,7 +313,9 @@ def test_ascenso_vacancies_cannot_exceed_the_vacancies(client, carlos, process):
 def test_a_document_of_another_process_answers_404(client, carlos, process, make_process):
     other = make_process("OTRO")
     sign_in(client, carlos)
-    url = reverse("evaluation:process_document", args=[process.pk, other.justification_id])
+    url = reverse(
+        "backoffice:evaluation:process_document", args=[process.pk, other.justification_id]
+    )
     assert client.get(url).status_code == 404
 
 
@@ -301,11 +327,11 @@ def test_notices_open_once_per_session_in_a_dialog(client, luz, process, vrm):
         published_at=timezone.now(),
     )  # fmt: skip
     sign_in(client, luz)
-    first = client.get(reverse("evaluation:home")).content.decode()
+    first = client.get(reverse("backoffice:evaluation:home")).content.decode()
     assert '<dialog id="avisos-dialogo"' in first
     assert 'data-abrir-al-cargar="true"' in first
     assert "Cambio de fecha" in first and "evaluation/evaluation.js" in first
-    second = client.get(reverse("evaluation:home")).content.decode()
+    second = client.get(reverse("backoffice:evaluation:home")).content.decode()
     assert 'data-abrir-al-cargar="false"' in second
     assert 'id="avisos-abrir"' in second
 
@@ -314,7 +340,7 @@ def test_process_management_edits_a_process(client, carlos, process, entity):
     sign_in(client, carlos)
     form = create_form(entity, code=process.call.code, name="Nombre corregido", justification=None)
     form["keep_in_opec_history"] = "on"
-    response = client.post(reverse("evaluation:process_edit", args=[process.pk]), form)
+    response = client.post(reverse("backoffice:evaluation:process_edit", args=[process.pk]), form)
     assert response.status_code == 302
     process.refresh_from_db()
     process.call.refresh_from_db()
@@ -327,6 +353,8 @@ def test_process_management_edits_a_process(client, carlos, process, entity):
 def test_the_missing_pdf_message_names_the_field(client, carlos, process):
     sign_in(client, carlos)
     response = client.post(
-        reverse("evaluation:process_state", args=[process.pk]), {"state": "suspended"}, follow=True
+        reverse("backoffice:evaluation:process_state", args=[process.pk]),
+        {"state": "suspended"},
+        follow=True,
     )
     assert "Documento que justifica el cambio de estado (PDF):" in response.content.decode()

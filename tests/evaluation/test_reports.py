@@ -16,9 +16,10 @@ from pypdf import PdfReader
 from merito.accounts.models import SpacedName, User
 from merito.applications.models import Inscription
 from merito.calls.models import Position
-from merito.evaluation import distribution, models, report_views, reports, services
+from merito.evaluation import distribution, models, reports, services
 from merito.evaluation.models import Folder, JobState, ReportJob
 from merito.organizations.models import Role
+from merito.web.backoffice.views import reports as report_views
 from tests.conftest import sign_in
 from tests.evaluation.conftest import person
 from tests.evaluation.test_folders import (  # noqa: F401 - fixtures
@@ -36,7 +37,7 @@ LIST_URL = "/gestion/inscripciones/"
 
 
 def report_url(key):
-    return reverse("evaluation:report_view", args=[key])
+    return reverse("backoffice:evaluation:report_view", args=[key])
 
 
 @pytest.fixture
@@ -235,7 +236,7 @@ def test_sin_verificar_counts_those_without_an_approved_vrm_version(
 
 def test_the_reports_page_lists_the_seven_with_their_parameters(client, luz, process):
     sign_in(client, luz)
-    page = client.get(reverse("evaluation:report_list")).content.decode()
+    page = client.get(reverse("backoffice:evaluation:report_list")).content.decode()
     for number in ("6.1", "6.2", "6.3", "6.4", "6.5", "6.6", "6.7"):
         assert number in page
     assert page.count('aria-haspopup="dialog">Parámetros') >= 7
@@ -366,8 +367,8 @@ def test_a_large_report_runs_in_the_background_for_its_requester_only(
     assert "se genera en segundo plano" in response.content.decode()
     job = ReportJob.objects.get()
     assert job.state == JobState.DONE and job.total == 6 and job.created_by == luz
-    assert "Descargar" in client.get(reverse("evaluation:report_list")).content.decode()
-    url = reverse("evaluation:report_download", args=[job.pk])
+    assert "Descargar" in client.get(reverse("backoffice:evaluation:report_list")).content.decode()
+    url = reverse("backoffice:evaluation:report_download", args=[job.pk])
     response = client.get(url)
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert sheet.max_row == 7

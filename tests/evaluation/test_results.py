@@ -68,11 +68,11 @@ def written(process, unal, carlos, jobs):
 
 
 def results_url(test):
-    return reverse("evaluation:test_results", args=[test.process_id, test.pk])
+    return reverse("backoffice:evaluation:test_results", args=[test.process_id, test.pk])
 
 
 def load_url(test):
-    return reverse("evaluation:test_scores_load", args=[test.process_id, test.pk])
+    return reverse("backoffice:evaluation:test_scores_load", args=[test.process_id, test.pk])
 
 
 # --- versions ----------------------------------------------------------------------------

@@ -226,7 +226,7 @@ def va_folder(job, va_test, luz, team):
 
 
 def page(folder):
-    return reverse("evaluation:my_folder", args=[folder.pk])
+    return reverse("backoffice:evaluation:my_folder", args=[folder.pk])
 
 
 def fresh(folder):
@@ -273,7 +273,7 @@ def test_opening_the_folder_creates_one_folio_per_snapshot_entry_in_the_seed_sec
     assert "ISSN 0120-0001" in body
     diploma = folios.get(source="education", entry_id=11)
     assert diploma.document_id is not None
-    assert reverse("evaluation:folio_document", args=[folder.pk, diploma.pk]) in body
+    assert reverse("backoffice:evaluation:folio_document", args=[folder.pk, diploma.pk]) in body
     client.get(page(folder))
     assert Folio.objects.filter(folder=folder).count() == 8  # opening again adds none
 
@@ -304,7 +304,7 @@ def test_an_invalid_folio_without_observation_is_refused(client, vrm_folders, te
         save(folder, folio, team["ana"], valid=False, observation="  ")
     assert error.value.field == "observation"
     sign_in(client, team["ana"])
-    url = reverse("evaluation:folio_review", args=[folder.pk, folio.pk])
+    url = reverse("backoffice:evaluation:folio_review", args=[folder.pk, folio.pk])
     prefix = f"folio-{folio.pk}"
     response = client.post(
         url, {f"{prefix}-valido": "no", f"{prefix}-observacion": "", "version": folder.version}
@@ -362,10 +362,10 @@ def test_a_folio_of_another_folder_answers_404(client, vrm_folders, team):
     review.folios_ensure(fresh(other))
     foreign = Folio.objects.filter(folder=other, document__isnull=False).first()
     sign_in(client, team["ana"])
-    url = reverse("evaluation:folio_review", args=[mine.pk, foreign.pk])
+    url = reverse("backoffice:evaluation:folio_review", args=[mine.pk, foreign.pk])
     data = {f"folio-{foreign.pk}-valido": "si", "version": mine.version}
     assert client.post(url, data).status_code == 404
-    document = reverse("evaluation:folio_document", args=[mine.pk, foreign.pk])
+    document = reverse("backoffice:evaluation:folio_document", args=[mine.pk, foreign.pk])
     assert client.get(document).status_code == 404
     foreign.refresh_from_db()
     assert foreign.valid is None
@@ -377,7 +377,7 @@ def test_a_user_not_assigned_to_the_folder_gets_404(client, vrm_folders, team):
     folio = Folio.objects.filter(folder=folder).first()
     sign_in(client, team["andres"])  # an analyst of the same test, not of this folder
     assert client.get(page(folder)).status_code == 404
-    url = reverse("evaluation:folio_review", args=[folder.pk, folio.pk])
+    url = reverse("backoffice:evaluation:folio_review", args=[folder.pk, folio.pk])
     assert client.post(url, {f"folio-{folio.pk}-valido": "si"}).status_code == 404
 
 
@@ -387,7 +387,7 @@ def test_the_pdf_is_served_inline_only_to_the_people_who_hold_the_folder(
     folder = vrm_folders[0]
     review.folios_ensure(fresh(folder))
     folio = Folio.objects.get(folder=folder, source="education", entry_id=11)
-    url = reverse("evaluation:folio_document", args=[folder.pk, folio.pk])
+    url = reverse("backoffice:evaluation:folio_document", args=[folder.pk, folio.pk])
     for holder in ("ana", "sofia", "aurora"):
         sign_in(client, team[holder])
         response = client.get(url)
@@ -406,7 +406,7 @@ def test_the_pdf_is_served_inline_only_to_the_people_who_hold_the_folder(
     # A folio without a document has no PDF to show.
     sign_in(client, team["ana"])
     bare = Folio.objects.get(folder=folder, source="education", entry_id=12)
-    bare_url = reverse("evaluation:folio_document", args=[folder.pk, bare.pk])
+    bare_url = reverse("backoffice:evaluation:folio_document", args=[folder.pk, bare.pk])
     assert client.get(bare_url).status_code == 404
 
 

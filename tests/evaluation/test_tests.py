@@ -32,7 +32,9 @@ def form(unal, **overrides):
 
 def test_process_management_creates_a_test(client, carlos, process, unal):
     sign_in(client, carlos)
-    response = client.post(reverse("evaluation:test_create", args=[process.pk]), form(unal))
+    response = client.post(
+        reverse("backoffice:evaluation:test_create", args=[process.pk]), form(unal)
+    )
     assert response.status_code == 302
     test = models.Test.objects.get()
     assert test.operator == unal and test.pass_value == Decimal("60")
@@ -42,7 +44,7 @@ def test_weights_over_100_are_refused_naming_the_sum(client, carlos, process, un
     services.test_save(process=process, test=None, data=exam_data(unal, weight=70), by=carlos)
     sign_in(client, carlos)
     response = client.post(
-        reverse("evaluation:test_create", args=[process.pk]), form(unal, weight="40")
+        reverse("backoffice:evaluation:test_create", args=[process.pk]), form(unal, weight="40")
     )
     assert response.status_code == 400
     assert "sumarían 110 %; no pueden superar 100 %" in response.content.decode()
@@ -79,7 +81,7 @@ def test_the_pass_value_is_only_for_quantitative_tests(process, unal, carlos):
 def test_percentages_outside_0_100_are_refused_by_the_form(client, carlos, process, unal):
     sign_in(client, carlos)
     response = client.post(
-        reverse("evaluation:test_create", args=[process.pk]),
+        reverse("backoffice:evaluation:test_create", args=[process.pk]),
         form(unal, audit_percent_approved="120"),
     )
     assert response.status_code == 400
@@ -102,19 +104,26 @@ def test_opening_needs_the_weights_at_100(process, unal, carlos):
 def test_opening_through_the_page_shows_the_sum(client, carlos, process, vrm):
     sign_in(client, carlos)
     response = client.post(
-        reverse("evaluation:test_state", args=[process.pk, vrm.pk]), {"estado": "open"}, follow=True
+        reverse("backoffice:evaluation:test_state", args=[process.pk, vrm.pk]),
+        {"estado": "open"},
+        follow=True,
     )
     assert "suman 0 %; deben sumar 100 %" in response.content.decode()
 
 
 def test_the_operator_admin_cannot_edit_or_open_a_test(client, luz, process, vrm):
     sign_in(client, luz)
-    assert client.get(reverse("evaluation:test_edit", args=[process.pk, vrm.pk])).status_code == 403
+    assert (
+        client.get(
+            reverse("backoffice:evaluation:test_edit", args=[process.pk, vrm.pk])
+        ).status_code
+        == 403
+    )
     response = client.post(
-        reverse("evaluation:test_state", args=[process.pk, vrm.pk]), {"estado": "open"}
+        reverse("backoffice:evaluation:test_state", args=[process.pk, vrm.pk]), {"estado": "open"}
     )
     assert response.status_code == 403
-    page = client.get(reverse("evaluation:test_detail", args=[process.pk, vrm.pk]))
+    page = client.get(reverse("backoffice:evaluation:test_detail", args=[process.pk, vrm.pk]))
     assert page.status_code == 200
     assert "Abrir prueba" not in page.content.decode()
 
@@ -127,7 +136,7 @@ def test_search_tests_by_type_or_description(client, luz, process, unal, carlos,
         by=carlos,
     )
     sign_in(client, luz)
-    url = reverse("evaluation:process_detail", args=[process.pk])
+    url = reverse("backoffice:evaluation:process_detail", args=[process.pk])
     by_type = client.get(url + "?prueba=valoración").context["page"].object_list
     assert [t.test_type for t in by_type] == [models.TestType.VA]
     by_text = client.get(url + "?prueba=requisitos").context["page"].object_list
@@ -137,13 +146,15 @@ def test_search_tests_by_type_or_description(client, luz, process, unal, carlos,
 def test_an_operator_sees_only_its_own_tests(client, pedro, process, andes, carlos, vrm):
     services.test_save(process=process, test=None, data=exam_data(andes), by=carlos)
     sign_in(client, pedro)
-    tests = client.get(reverse("evaluation:process_detail", args=[process.pk])).context["page"]
+    tests = client.get(reverse("backoffice:evaluation:process_detail", args=[process.pk])).context[
+        "page"
+    ]
     assert [t.operator_id for t in tests.object_list] == [andes.pk]
 
 
 def test_assigned_and_not_assigned_jobs(client, carlos, luz, process, vrm, positions):
     sign_in(client, carlos)
-    url = reverse("evaluation:test_positions", args=[process.pk, vrm.pk])
+    url = reverse("backoffice:evaluation:test_positions", args=[process.pk, vrm.pk])
     assert "se aplica a todos los empleos" in client.get(url).content.decode()
     client.post(url + "?vista=no_asignados", {"accion": "asignar", "empleo": [positions[0].pk]})
     assert list(vrm.positions.all()) == [positions[0]]

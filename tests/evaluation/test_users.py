@@ -28,7 +28,9 @@ NEW_USER = {
 
 
 def create(client, unal, **overrides):
-    return client.post(reverse("evaluation:user_create", args=[unal.pk]), {**NEW_USER, **overrides})
+    return client.post(
+        reverse("backoffice:evaluation:user_create", args=[unal.pk]), {**NEW_USER, **overrides}
+    )
 
 
 def test_the_administrator_creates_an_active_user_with_two_roles(client, luz, unal):
@@ -91,7 +93,7 @@ def test_a_taken_username_is_refused(client, luz, unal, ana):
 def test_username_and_number_stay_fixed_on_edit(client, luz, unal, ana):
     sign_in(client, luz)
     response = client.post(
-        reverse("evaluation:user_edit", args=[unal.pk, ana.pk]),
+        reverse("backoffice:evaluation:user_edit", args=[unal.pk, ana.pk]),
         {
             **NEW_USER,
             "username": "otro.nombre",
@@ -121,7 +123,7 @@ def test_the_model_refuses_a_changed_username_too(unal, ana, luz):
 
 def test_deactivate_and_activate(client, luz, unal, ana):
     sign_in(client, luz)
-    url = reverse("evaluation:user_set_active", args=[unal.pk, ana.pk])
+    url = reverse("backoffice:evaluation:user_set_active", args=[unal.pk, ana.pk])
     client.post(url, {"habilitado": "0"})
     ana.refresh_from_db()
     assert not ana.is_active
@@ -133,7 +135,7 @@ def test_deactivate_and_activate(client, luz, unal, ana):
 def test_search_by_name_username_state_and_role(client, luz, unal, ana):
     person(Role.SUPERVISOR, unal, "jorge.super", given_names="Jorge", first_surname="Ramírez")
     sign_in(client, luz)
-    url = reverse("evaluation:operator_detail", args=[unal.pk])
+    url = reverse("backoffice:evaluation:operator_detail", args=[unal.pk])
 
     def usernames(query):
         return [u.username for u, _roles, _editable in client.get(url + query).context["rows"]]
@@ -150,20 +152,27 @@ def test_search_by_name_username_state_and_role(client, luz, unal, ana):
 
 def test_another_operators_user_answers_404(client, pedro, andes, unal, ana):
     sign_in(client, pedro)
-    assert client.get(reverse("evaluation:user_edit", args=[andes.pk, ana.pk])).status_code == 404
-    assert client.get(reverse("evaluation:user_create", args=[unal.pk])).status_code == 404
+    assert (
+        client.get(reverse("backoffice:evaluation:user_edit", args=[andes.pk, ana.pk])).status_code
+        == 404
+    )
+    assert (
+        client.get(reverse("backoffice:evaluation:user_create", args=[unal.pk])).status_code == 404
+    )
 
 
 def test_an_analyst_cannot_manage_users(client, ana, unal):
     sign_in(client, ana)
-    assert client.get(reverse("evaluation:user_create", args=[unal.pk])).status_code == 403
+    assert (
+        client.get(reverse("backoffice:evaluation:user_create", args=[unal.pk])).status_code == 403
+    )
 
 
 # --- links to a test ---------------------------------------------------------------------
 
 
 def users_url(process, test, role="analista"):
-    return reverse("evaluation:test_users", args=[process.pk, test.pk, role])
+    return reverse("backoffice:evaluation:test_users", args=[process.pk, test.pk, role])
 
 
 def test_link_an_active_analyst(client, luz, process, vrm, ana):

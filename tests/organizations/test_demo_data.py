@@ -8,7 +8,7 @@ from django_otp.oath import TOTP
 
 from merito.accounts.models import User
 from merito.calls.models import Position, Stage
-from merito.organizations.demo import ACCOUNTS, DEMO_PASSWORD
+from merito.demo.people import ACCOUNTS, DEMO_PASSWORD
 from merito.organizations.models import Organization, Role, RoleAssignment
 
 
@@ -46,7 +46,8 @@ def test_demo_data_is_idempotent_and_covers_every_role(capsys):
 def test_every_printed_demo_account_can_log_in(client, account):
     call_command("demo_data")
     response = client.post(
-        reverse("accounts:login"), {"identifier": account.username, "password": DEMO_PASSWORD}
+        reverse("public:accounts:login"),
+        {"identifier": account.username, "password": DEMO_PASSWORD},
     )
     assert response.status_code == 302, response.content.decode()[:500]
     landing = client.get(response["Location"], follow=True)
@@ -62,11 +63,11 @@ def test_a_newcomer_signs_in_as_staff_with_the_printed_totp_secret(client, capsy
     assert printed, "demo-data prints each staff account's TOTP secret"
     code = f"{TOTP(b32decode(printed.group(1))).token():06d}"
     first = client.post(
-        reverse("accounts:login"), {"identifier": "verificador1", "password": DEMO_PASSWORD}
+        reverse("public:accounts:login"), {"identifier": "verificador1", "password": DEMO_PASSWORD}
     )
-    assert first["Location"] == reverse("accounts:login_otp")
-    assert client.post(reverse("accounts:login_otp"), {"token": code}).status_code == 302
-    assert client.get("/verificacion/").status_code == 200
+    assert first["Location"] == reverse("public:accounts:login_otp")
+    assert client.post(reverse("public:accounts:login_otp"), {"token": code}).status_code == 302
+    assert client.get("/gestion/verificacion/").status_code == 200
     settings.DEBUG = True
     call_command("demo_code", "verificador1")
     assert capsys.readouterr().out.split()[0] == code

@@ -135,7 +135,7 @@ def test_a_role_scoped_to_a_call_covers_only_that_call(organization):
 def test_each_landing_page_opens_for_its_role_and_is_403_for_every_other(
     client, user_with_role, landing
 ):
-    url = reverse("web:landing", args=[landing.slug])
+    url = landing.url
     for role in Role:
         user = user_with_role(role)
         sign_in(client, user)
@@ -151,26 +151,26 @@ def test_each_landing_page_opens_for_its_role_and_is_403_for_every_other(
 
 @pytest.mark.django_db
 def test_anonymous_visitor_is_sent_to_login_from_a_landing_page(client):
-    response = client.get(reverse("web:landing", args=["gerencia"]))
+    response = client.get(reverse("backoffice:landing", args=["gerencia"]))
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("accounts:login"))
+    assert response["Location"].startswith(reverse("public:accounts:login"))
 
 
 @pytest.mark.django_db
 def test_navigation_shows_only_the_pages_of_the_persons_roles(client, user_with_role):
     user = user_with_role(Role.ANALYST)
     sign_in(client, user)
-    page = client.get(reverse("web:landing", args=["analisis"])).content.decode()
-    assert 'href="/analisis/"' in page
-    assert 'href="/gerencia/"' not in page
-    assert 'href="/auditoria/"' not in page
+    page = client.get(reverse("backoffice:landing", args=["analisis"])).content.decode()
+    assert 'href="/gestion/analisis/"' in page
+    assert 'href="/gestion/gerencia/"' not in page
+    assert 'href="/gestion/auditoria/"' not in page
 
 
 @pytest.mark.django_db
 def test_home_sends_a_one_role_person_to_their_page(client, alice):
     sign_in(client, alice)
-    response = client.get(reverse("web:home"))
-    assert response["Location"] == reverse("web:landing", args=["portal"])
+    response = client.get(reverse("public:home"))
+    assert response["Location"] == reverse("portal:home")
 
 
 @pytest.mark.django_db
@@ -179,6 +179,6 @@ def test_home_lets_a_several_role_person_choose(client, organization):
     role_assign(user=user, role=Role.VERIFIER, organization=organization, by=None)
     role_assign(user=user, role=Role.APPLICANT, by=None)
     sign_in(client, user)
-    page = client.get(reverse("web:home")).content.decode()
+    page = client.get(reverse("public:home")).content.decode()
     assert "Elija con qué rol desea trabajar" in page
     assert "Verificación de pares" in page

@@ -204,9 +204,9 @@ def test_the_command_previews_and_confirms(tmp_path):
 def test_staff_upload_preview_then_confirm_once(client, verifier):
     sign_in(client, verifier)
     upload = SimpleUploadedFile("banco.csv", csv_bytes(*GOOD, "CC,12,CO,X,Y,,x@y.co,cna,,"))
-    response = client.post(reverse("peers:import"), {"file": upload})
+    response = client.post(reverse("backoffice:peers:import"), {"file": upload})
     batch = PeerImport.objects.get()
-    assert response.url == reverse("peers:import_detail", args=[batch.pk])
+    assert response.url == reverse("backoffice:peers:import_detail", args=[batch.pk])
     html = client.get(response.url).content.decode()
     assert "Vista previa: nada se ha guardado" in html
     assert '<th scope="row">5</th><td>numero_documento</td>' in html
@@ -221,7 +221,7 @@ def test_staff_upload_preview_then_confirm_once(client, verifier):
 def test_a_non_csv_upload_is_refused_on_the_form(client, verifier):
     sign_in(client, verifier)
     upload = SimpleUploadedFile("banco.pdf", b"%PDF-1.4")
-    response = client.post(reverse("peers:import"), {"file": upload})
+    response = client.post(reverse("backoffice:peers:import"), {"file": upload})
     assert response.status_code == 200
     assert "Formato no admitido" in response.content.decode()
     assert 'aria-describedby="id_file_helptext id_file-errors"' in response.content.decode()
@@ -229,10 +229,10 @@ def test_a_non_csv_upload_is_refused_on_the_form(client, verifier):
 
 def test_import_pages_are_for_verifiers_only(client, alice):
     sign_in(client, alice)
-    assert client.get(reverse("peers:import")).status_code == 403
-    assert client.get(reverse("peers:import_detail", args=[1])).status_code == 403
+    assert client.get(reverse("backoffice:peers:import")).status_code == 403
+    assert client.get(reverse("backoffice:peers:import_detail", args=[1])).status_code == 403
 
 
 def test_an_unknown_import_id_is_404(client, verifier):
     sign_in(client, verifier)
-    assert client.get(reverse("peers:import_detail", args=[999])).status_code == 404
+    assert client.get(reverse("backoffice:peers:import_detail", args=[999])).status_code == 404

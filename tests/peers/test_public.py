@@ -39,7 +39,7 @@ def test_the_e_mail_is_masked(address, masked):
 
 
 def test_a_member_gets_yes_and_a_masked_e_mail_and_never_a_name(client, peer):
-    html = client.post(reverse("peers:lookup"), LOOKUP).content.decode()
+    html = client.post(reverse("public:peers:lookup"), LOOKUP).content.decode()
     assert "Sí, está en el banco de pares." in html
     assert "a*****z@u****.edu.co" in html
     assert "ana.ruiz" not in html and "Ana María" not in html and "Rojas" not in html
@@ -47,21 +47,21 @@ def test_a_member_gets_yes_and_a_masked_e_mail_and_never_a_name(client, peer):
 
 def test_a_person_not_found_is_told_to_bring_evidence_and_where(client, peer):
     data = {**LOOKUP, "document_number": "79999999"}
-    html = client.post(reverse("peers:lookup"), data).content.decode()
+    html = client.post(reverse("public:peers:lookup"), data).content.decode()
     assert "No, sus datos no se encuentran en el banco de pares." in html
     assert "Si tiene evidencia de su ingreso anterior" in html
-    assert f'href="{reverse("peers:recognition")}"' in html
+    assert f'href="{reverse("public:peers:recognition")}"' in html
 
 
 def test_an_account_without_membership_is_not_in_the_bank(client):
     make_user(document_number="79999999")
     data = {**LOOKUP, "document_number": "79999999"}
-    assert "No, sus datos" in client.post(reverse("peers:lookup"), data).content.decode()
+    assert "No, sus datos" in client.post(reverse("public:peers:lookup"), data).content.decode()
 
 
 def test_a_malformed_document_is_refused_naming_the_rule(client):
     data = {**LOOKUP, "document_number": "0123"}
-    response = client.post(reverse("peers:lookup"), data)
+    response = client.post(reverse("public:peers:lookup"), data)
     html = response.content.decode()
     assert "no puede iniciar con cero (0)" in html
     assert 'aria-invalid="true"' in html and "id_document_number-errors" in html
@@ -69,12 +69,12 @@ def test_a_malformed_document_is_refused_naming_the_rule(client):
 
 def test_the_check_is_limited_to_ten_a_window_per_address(client, peer):
     for _ in range(10):
-        assert client.post(reverse("peers:lookup"), LOOKUP).status_code == 200
-    response = client.post(reverse("peers:lookup"), LOOKUP)
+        assert client.post(reverse("public:peers:lookup"), LOOKUP).status_code == 200
+    response = client.post(reverse("public:peers:lookup"), LOOKUP)
     assert response.status_code == 429
     html = response.content.decode()
     assert "Hizo demasiadas consultas" in html and "a*****z" not in html
-    other = client.post(reverse("peers:lookup"), LOOKUP, REMOTE_ADDR="10.0.0.9")
+    other = client.post(reverse("public:peers:lookup"), LOOKUP, REMOTE_ADDR="10.0.0.9")
     assert other.status_code == 200
 
 
@@ -128,7 +128,7 @@ def change_data(**extra):
 
 
 def test_a_peer_asks_for_an_e_mail_change_with_the_identity_document(client, peer):
-    response = client.post(reverse("peers:email_change"), change_data(), follow=True)
+    response = client.post(reverse("public:peers:email_change"), change_data(), follow=True)
     assert "Recibimos su solicitud" in response.content.decode()
     request = EmailChangeRequest.objects.get()
     assert (request.user, request.previous_email, request.new_email) == (
@@ -145,7 +145,7 @@ def test_a_peer_asks_for_an_e_mail_change_with_the_identity_document(client, pee
 def test_a_renamed_image_is_not_an_identity_document(client, peer):
     upload = pdf_upload(PNG_BYTES, name="cedula.pdf")
     html = client.post(
-        reverse("peers:email_change"), change_data(identity_document=upload)
+        reverse("public:peers:email_change"), change_data(identity_document=upload)
     ).content.decode()
     assert "El archivo no es un PDF válido." in html
     assert "id_identity_document-errors" in html
@@ -154,21 +154,21 @@ def test_a_renamed_image_is_not_an_identity_document(client, peer):
 
 def test_the_e_mail_of_another_account_is_refused(client, peer):
     make_user(email="ana@personal.example")
-    html = client.post(reverse("peers:email_change"), change_data()).content.decode()
+    html = client.post(reverse("public:peers:email_change"), change_data()).content.decode()
     assert "Ya existe una cuenta con este correo electrónico." in html
     assert not EmailChangeRequest.objects.exists()
 
 
 def test_a_document_outside_the_bank_cannot_ask_for_a_change(client, peer):
     data = change_data(document_number="79999999")
-    html = client.post(reverse("peers:email_change"), data).content.decode()
+    html = client.post(reverse("public:peers:email_change"), data).content.decode()
     assert "Ese documento no está en el banco de pares." in html
 
 
 def test_a_second_pending_change_is_refused(client, peer):
-    client.post(reverse("peers:email_change"), change_data())
+    client.post(reverse("public:peers:email_change"), change_data())
     html = client.post(
-        reverse("peers:email_change"), change_data(new_email="otra@personal.example")
+        reverse("public:peers:email_change"), change_data(new_email="otra@personal.example")
     ).content.decode()
     assert "Ya hay una solicitud de cambio de correo pendiente" in html
     assert EmailChangeRequest.objects.count() == 1
@@ -193,7 +193,7 @@ def test_approval_sends_a_link_to_the_new_e_mail_which_takes_effect_when_opened(
     peer.refresh_from_db()
     assert peer.email == "ana@personal.example" and peer.email_verified_at is not None
     # Then the peer sets a password with a link sent to the new address.
-    client.post(reverse("accounts:password_reset"), {"identifier": "ana@personal.example"})
+    client.post(reverse("public:accounts:password_reset"), {"identifier": "ana@personal.example"})
     assert set_password(client, reset_link_in_last_mail("ana@personal.example")).status_code == 200
 
 
@@ -231,14 +231,14 @@ def test_rejection_needs_a_reason_which_is_sent(peer, verifier):
 
 
 def test_recognition_needs_an_account(client):
-    response = client.get(reverse("peers:recognition"))
+    response = client.get(reverse("public:peers:recognition"))
     assert response.status_code == 302 and "/ingresar/" in response.url
 
 
 def test_a_person_not_found_asks_for_recognition_with_a_pdf(client, alice):
     sign_in(client, alice)
     data = {"group": PeerGroup.CNA, "region": "Cauca", "proof": pdf_upload()}
-    response = client.post(reverse("peers:recognition"), data, follow=True)
+    response = client.post(reverse("public:peers:recognition"), data, follow=True)
     assert "Recibimos su solicitud de reconocimiento" in response.content.decode()
     request = RecognitionRequest.objects.get()
     assert (request.user, request.group, request.state) == (alice, "cna", "pending")
@@ -249,7 +249,7 @@ def test_recognition_refuses_a_file_that_is_not_a_pdf(client, alice):
     sign_in(client, alice)
     upload = pdf_upload(PNG_BYTES, name="constancia.pdf")
     html = client.post(
-        reverse("peers:recognition"), {"group": "cna", "proof": upload}
+        reverse("public:peers:recognition"), {"group": "cna", "proof": upload}
     ).content.decode()
     assert "El archivo no es un PDF válido." in html
     assert not RecognitionRequest.objects.exists()
@@ -258,7 +258,7 @@ def test_recognition_refuses_a_file_that_is_not_a_pdf(client, alice):
 def test_recognition_refuses_rc_for_a_cna_peer(client, peer):
     sign_in(client, peer)
     html = client.post(
-        reverse("peers:recognition"), {"group": "rc", "proof": pdf_upload()}
+        reverse("public:peers:recognition"), {"group": "rc", "proof": pdf_upload()}
     ).content.decode()
     assert "no debe ser Par de Registro Calificado" in html
 
@@ -276,7 +276,7 @@ def test_approval_adds_the_person_to_the_bank_and_tells_them(alice, verifier):
         services.recognition_reject(request=request, reviewer=verifier, reason="x")
 
 
-@pytest.mark.parametrize("name", ["peers:lookup", "peers:email_change"])
+@pytest.mark.parametrize("name", ["public:peers:lookup", "public:peers:email_change"])
 def test_empty_posts_past_the_limit_answer_429_not_a_crash(client, name):
     """A script that posts nothing still meets the limit's message, never a server error."""
     for _ in range(10):

@@ -18,6 +18,7 @@ from merito.peers import services
 from merito.peers.models import EmailBounce, PeerGroup, PeerMembership, RequestState
 from tests.conftest import make_user, sign_in
 from tests.peers.conftest import pdf_upload
+from tests.web.moved import assert_old_address_leads_to
 
 pytestmark = pytest.mark.django_db
 
@@ -49,15 +50,15 @@ def names(response) -> list[str]:
 
 
 STAFF_PAGES = [
-    ("peers:search", []),
-    ("peers:report", []),
-    ("peers:import", []),
-    ("peers:requests", []),
-    ("peers:person", [1]),
-    ("peers:recognition_review", [1]),
-    ("peers:recognition_proof", [1]),
-    ("peers:email_change_review", [1]),
-    ("peers:email_change_document", [1]),
+    ("backoffice:peers:search", []),
+    ("backoffice:peers:report", []),
+    ("backoffice:peers:import", []),
+    ("backoffice:peers:requests", []),
+    ("backoffice:peers:person", [1]),
+    ("backoffice:peers:recognition_review", [1]),
+    ("backoffice:peers:recognition_proof", [1]),
+    ("backoffice:peers:email_change_review", [1]),
+    ("backoffice:peers:email_change_document", [1]),
 ]
 
 
@@ -75,7 +76,7 @@ def test_unknown_ids_are_404_for_staff(client, verifier, name, args):
 
 def test_someone_outside_the_bank_is_404_on_the_person_page(client, verifier):
     sign_in(client, verifier)
-    assert client.get(reverse("peers:person", args=[verifier.pk])).status_code == 404
+    assert client.get(reverse("backoffice:peers:person", args=[verifier.pk])).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -96,7 +97,7 @@ def test_someone_outside_the_bank_is_404_on_the_person_page(client, verifier):
 )
 def test_the_search_filters(client, verifier, bank, query, expected):
     sign_in(client, verifier)
-    response = client.get(reverse("peers:search"), query)
+    response = client.get(reverse("backoffice:peers:search"), query)
     assert sorted(names(response)) == expected
 
 
@@ -109,13 +110,15 @@ def test_the_latest_case_gives_the_state_of_the_update(client, verifier, bank):
         last_activity_at=timezone.now(),
     )
     sign_in(client, verifier)
-    assert names(client.get(reverse("peers:search"), {"estado": "verification"})) == ["Camila"]
-    assert names(client.get(reverse("peers:search"), {"estado": "approved"})) == []
+    assert names(client.get(reverse("backoffice:peers:search"), {"estado": "verification"})) == [
+        "Camila"
+    ]
+    assert names(client.get(reverse("backoffice:peers:search"), {"estado": "approved"})) == []
 
 
 def test_the_csv_export_follows_the_filters_and_defuses_formulas(client, verifier, bank):
     sign_in(client, verifier)
-    response = client.get(reverse("peers:search"), {"grupo": "rc", "formato": "csv"})
+    response = client.get(reverse("backoffice:peers:search"), {"grupo": "rc", "formato": "csv"})
     assert response["Content-Disposition"] == 'attachment; filename="banco-de-pares.csv"'
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("Tipo de documento,Número de documento,País,Nombres")
@@ -130,7 +133,7 @@ def test_the_csv_export_follows_the_filters_and_defuses_formulas(client, verifie
 def test_the_excel_export_has_the_same_rows(client, verifier, bank):
     EmailBounce.objects.create(address="ana@u.co", user=bank["ana"])
     sign_in(client, verifier)
-    response = client.get(reverse("peers:search"), {"formato": "xlsx", "estado": "none"})
+    response = client.get(reverse("backoffice:peers:search"), {"formato": "xlsx", "estado": "none"})
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.values)
     assert rows[0][3] == "Nombres" and len(rows) == 2
@@ -139,7 +142,9 @@ def test_the_excel_export_has_the_same_rows(client, verifier, bank):
 
 def test_the_report_counts_who_has_not_started_or_finished(client, verifier, bank):
     sign_in(client, verifier)
-    lines = {line.group: line for line in client.get(reverse("peers:report")).context["lines"]}
+    lines = {
+        line.group: line for line in client.get(reverse("backoffice:peers:report")).context["lines"]
+    }
     assert (lines[""].members, lines[""].not_started, lines[""].not_finished) == (4, 1, 2)
     assert (lines["rc"].members, lines["rc"].not_started, lines["rc"].not_finished) == (2, 0, 2)
     assert lines["cna"].not_started == 1
@@ -148,19 +153,21 @@ def test_the_report_counts_who_has_not_started_or_finished(client, verifier, ban
 def test_a_bounce_is_recorded_and_shown_until_the_e_mail_changes(client, verifier, bank):
     services.email_bounced(address="ANA@u.co", reason="550 mailbox closed")
     sign_in(client, verifier)
-    html = client.get(reverse("peers:search")).content.decode()
+    html = client.get(reverse("backoffice:peers:search")).content.decode()
     assert html.count("Rebotado</strong>") == 1
     bounce = EmailBounce.objects.get()
     assert (bounce.user, bounce.address) == (bank["ana"], "ana@u.co")
     ana = bank["ana"]
     ana.email = "ana@nuevo.co"
     ana.save()
-    assert "Rebotado</strong>" not in client.get(reverse("peers:search")).content.decode()
+    assert (
+        "Rebotado</strong>" not in client.get(reverse("backoffice:peers:search")).content.decode()
+    )
 
 
 def test_staff_mark_an_e_mail_as_bounced(client, verifier, bank):
     sign_in(client, verifier)
-    url = reverse("peers:person", args=[bank["beto"].pk])
+    url = reverse("backoffice:peers:person", args=[bank["beto"].pk])
     client.post(url, {"accion": "rebote", "reason": "Buzón cerrado"})
     bounce = EmailBounce.objects.get()
     assert (bounce.address, bounce.reason, bounce.recorded_by) == (
@@ -189,7 +196,7 @@ def test_staff_unlock_and_send_a_reset_and_see_when(client, verifier, bank):
         http_accept="",
     )
     sign_in(client, verifier)
-    url = reverse("peers:person", args=[beto.pk])
+    url = reverse("backoffice:peers:person", args=[beto.pk])
     assert "Bloqueada (3 intentos fallidos)" in client.get(url).content.decode()
     html = client.post(url, {"accion": "desbloquear"}, follow=True).content.decode()
     assert not AccessAttempt.objects.exists()
@@ -204,23 +211,29 @@ def test_staff_unlock_and_send_a_reset_and_see_when(client, verifier, bank):
 
 def test_an_unknown_action_on_the_person_page_is_404(client, verifier, bank):
     sign_in(client, verifier)
-    url = reverse("peers:person", args=[bank["ana"].pk])
+    url = reverse("backoffice:peers:person", args=[bank["ana"].pk])
     assert client.post(url, {"accion": "borrar"}).status_code == 404
 
 
 def test_staff_review_recognition_requests(client, verifier, alice):
     request = services.recognition_request(user=alice, group="cna", uploaded_file=pdf_upload())
     sign_in(client, verifier)
-    assert "Alice" in client.get(reverse("peers:requests")).content.decode()
-    proof = client.get(reverse("peers:recognition_proof", args=[request.pk]))
+    assert "Alice" in client.get(reverse("backoffice:peers:requests")).content.decode()
+    proof = client.get(reverse("backoffice:peers:recognition_proof", args=[request.pk]))
     assert proof["Content-Type"] == "application/pdf"
-    url = reverse("peers:recognition_review", args=[request.pk])
+    url = reverse("backoffice:peers:recognition_review", args=[request.pk])
     html = client.post(url, {"accion": "rechazar", "reason": ""}).content.decode()
     assert "id_reason-errors" in html
     client.post(url, {"accion": "aprobar"})
     assert PeerMembership.objects.get(user=alice).group == PeerGroup.CNA
     request.refresh_from_db()
     assert (request.state, request.reviewed_by) == (RequestState.APPROVED, verifier)
+    # The approval's e-mail sends the peer to their dashboard; before the portal had its own
+    # root it read /pares/, which still leads there.
+    approved = mail.outbox[-1]
+    assert approved.to == [alice.email]
+    sign_in(client, alice)
+    assert_old_address_leads_to(client, "/pares/", "/portal/pares/", approved.body)
 
 
 def test_staff_reject_an_e_mail_change_with_a_reason(client, verifier, bank):
@@ -228,9 +241,9 @@ def test_staff_reject_an_e_mail_change_with_a_reason(client, verifier, bank):
         user=bank["ana"], new_email="ana@nuevo.co", uploaded_file=pdf_upload()
     )
     sign_in(client, verifier)
-    document = client.get(reverse("peers:email_change_document", args=[request.pk]))
+    document = client.get(reverse("backoffice:peers:email_change_document", args=[request.pk]))
     assert document.status_code == 200
-    url = reverse("peers:email_change_review", args=[request.pk])
+    url = reverse("backoffice:peers:email_change_review", args=[request.pk])
     assert "ana@nuevo.co" in client.get(url).content.decode()
     client.post(url, {"accion": "rechazar", "reason": "No coincide la foto."})
     assert "No coincide la foto." in client.get(url).content.decode()
@@ -242,15 +255,16 @@ def test_staff_reject_an_e_mail_change_with_a_reason(client, verifier, bank):
 def test_an_is_staff_technical_admin_also_reaches_the_search(client):
     admin = make_user(email="admin@example.org", is_staff=True)
     sign_in(client, admin)
-    assert client.get(reverse("peers:search")).status_code == 200
+    assert client.get(reverse("backoffice:peers:search")).status_code == 200
 
 
 def test_the_public_pages_open(client, alice):
-    assert client.get(reverse("peers:lookup")).status_code == 200
-    assert client.get(reverse("peers:email_change")).status_code == 200
+    assert client.get(reverse("public:peers:lookup")).status_code == 200
+    assert client.get(reverse("public:peers:email_change")).status_code == 200
     sign_in(client, alice)
     assert (
-        "Solicitar el reconocimiento" in client.get(reverse("peers:recognition")).content.decode()
+        "Solicitar el reconocimiento"
+        in client.get(reverse("public:peers:recognition")).content.decode()
     )
 
 
@@ -258,24 +272,24 @@ def test_a_verifier_reading_a_peers_profile_leaves_an_audit_row(client, verifier
     """Staff reads of another person's personal data are audit rows."""
     sign_in(client, verifier)
     person = bank["beto"]
-    assert client.get(reverse("peers:person", args=[person.pk])).status_code == 200
+    assert client.get(reverse("backoffice:peers:person", args=[person.pk])).status_code == 200
     event = AuditEvent.objects.get(action="peers.person.viewed")
     assert (event.actor_id, event.object_type, event.object_id) == (
         verifier.pk,
         "accounts.user",
         str(person.pk),
     )
-    client.get(reverse("peers:person", args=[999_999]))
+    client.get(reverse("backoffice:peers:person", args=[999_999]))
     assert AuditEvent.objects.filter(action="peers.person.viewed").count() == 1
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_an_export_of_the_bank_leaves_an_audit_row(client, verifier, bank, fmt):
     sign_in(client, verifier)
-    response = client.get(reverse("peers:search"), {"formato": fmt, "q": "beto"})
+    response = client.get(reverse("backoffice:peers:search"), {"formato": fmt, "q": "beto"})
     assert response.status_code == 200
     event = AuditEvent.objects.get(action="peers.bank.exported")
     assert event.actor_id == verifier.pk
     assert event.after["formato"] == fmt and event.after["filtros"]["query"] == "beto"
-    client.get(reverse("peers:search"))  # the page itself is not an export
+    client.get(reverse("backoffice:peers:search"))  # the page itself is not an export
     assert AuditEvent.objects.filter(action="peers.bank.exported").count() == 1

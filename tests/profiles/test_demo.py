@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
+from merito.demo.people import load_demo_data
+from merito.demo.profiles import load_demo_profiles
 from merito.documents.models import Document
-from merito.organizations.demo import load_demo_data
-from merito.profiles.demo import load_demo_profiles
 from merito.profiles.models import Education, Experience, Institution, Profile, Program
 from merito.profiles.selectors import profile_missing
 

@@ -51,7 +51,9 @@ def test_proposed_institutions_are_not_offered_until_reviewed(catalogue):
 def test_the_search_endpoint_returns_options_for_htmx(client, alice, catalogue):
     sign_in(client, alice)
     response = client.get(
-        reverse("profiles:institution_search"), {"q": "medellin"}, headers={"HX-Request": "true"}
+        reverse("portal:profiles:institution_search"),
+        {"q": "medellin"},
+        headers={"HX-Request": "true"},
     )
     html = response.content.decode()
     assert "<option" in html and "Universidad de Medellín — Medellín, CO" in html
@@ -60,15 +62,15 @@ def test_the_search_endpoint_returns_options_for_htmx(client, alice, catalogue):
 
 def test_the_search_works_without_javascript(client, alice, catalogue):
     sign_in(client, alice)
-    response = client.get(reverse("profiles:institution_search"), {"q": "medellin"})
+    response = client.get(reverse("portal:profiles:institution_search"), {"q": "medellin"})
     html = response.content.decode()
     assert "<html" in html and "Universidad de Medellín" in html
-    form = client.get(reverse("profiles:entry_add", args=["formacion"]), {"q": "bogota"})
+    form = client.get(reverse("portal:profiles:entry_add", args=["formacion"]), {"q": "bogota"})
     form_html = form.content.decode()
     assert "Universidad Distrital — Bogotá D.C., CO" in form_html
     assert "Universidad de Medellín" not in form_html
 
 
 def test_the_search_needs_login(client):
-    response = client.get(reverse("profiles:institution_search"), {"q": "x"})
+    response = client.get(reverse("portal:profiles:institution_search"), {"q": "x"})
     assert response.status_code == 302

@@ -147,23 +147,23 @@ def test_known_leak_is_closed(world, method, key, persona):
 # Another organization's object, and the same URL with an id that names nothing: the visitor
 # must not learn which of the two exists.
 FOREIGN = [
-    ("otro_gerencia", "evaluation:process_detail", {}, {"pk": 999_999}),
-    ("otro_gerencia", "evaluation:job_detail", {}, {"job_pk": 999_999}),
-    ("otro_admin_op", "evaluation:test_detail", {}, {"test_pk": 999_999}),
-    ("otro_admin_op", "evaluation:operator_detail", {}, {"pk": 999_999}),
-    ("otro_admin_op", "evaluation:user_edit", {}, {"pk": 999_999}),
-    ("otro_analista", "evaluation:my_folder", {}, {"folder_pk": 999_999}),
-    ("otro_analista", "evaluation:folio_document", {}, {"folder_pk": 999_999}),
-    ("postulante", "documents:receipt", {"pk": "foreign_document"}, {"pk": 999_999}),
-    ("postulante", "documents:download", {"pk": "foreign_document"}, {"pk": 999_999}),
+    ("otro_gerencia", "backoffice:evaluation:process_detail", {}, {"pk": 999_999}),
+    ("otro_gerencia", "backoffice:evaluation:job_detail", {}, {"job_pk": 999_999}),
+    ("otro_admin_op", "backoffice:evaluation:test_detail", {}, {"test_pk": 999_999}),
+    ("otro_admin_op", "backoffice:evaluation:operator_detail", {}, {"pk": 999_999}),
+    ("otro_admin_op", "backoffice:evaluation:user_edit", {}, {"pk": 999_999}),
+    ("otro_analista", "backoffice:evaluation:my_folder", {}, {"folder_pk": 999_999}),
+    ("otro_analista", "backoffice:evaluation:folio_document", {}, {"folder_pk": 999_999}),
+    ("postulante", "portal:documents:receipt", {"pk": "foreign_document"}, {"pk": 999_999}),
+    ("postulante", "portal:documents:download", {"pk": "foreign_document"}, {"pk": 999_999}),
     (
         "postulante",
-        "profiles:entry_edit",
+        "portal:profiles:entry_edit",
         {"pk": "foreign_experience"},
         {"pk": 999_999},
     ),
-    ("postulante", "applications:receipt", {}, {"number": "NO-EXISTE-1"}),
-    ("gerencia", "cases:detail", {}, {"number": "GP-2026-999999"}),
+    ("postulante", "portal:applications:receipt", {}, {"number": "NO-EXISTE-1"}),
+    ("gerencia", "portal:cases:detail", {}, {"number": "GP-2026-999999"}),
 ]
 CSRF_VALUE = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]+')
 

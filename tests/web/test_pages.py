@@ -153,6 +153,6 @@ def test_security_headers_are_sent(client):
 def test_the_applicants_landing_links_to_their_tools(client, alice):
     sign_in(client, alice)
     body = client.get("/portal/").content.decode()
-    assert 'href="/hoja-de-vida/"' in body
-    assert 'href="/documentos/"' in body
+    assert 'href="/portal/hoja-de-vida/"' in body
+    assert 'href="/portal/documentos/"' in body
     assert 'href="/convocatorias/"' in body

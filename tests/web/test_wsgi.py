@@ -9,7 +9,8 @@ import sys
 def test_the_wsgi_module_loads_the_views_and_freezes_what_it_made():
     code = (
         "import gc, sys, merito.wsgi; "
-        "print(gc.get_freeze_count() > 10000, 'merito.applications.views' in sys.modules, "
+        "print(gc.get_freeze_count() > 10000, "
+        "'merito.web.portal.views.applications' in sys.modules, "
         "gc.get_threshold() == merito.wsgi.GC_THRESHOLDS != (700, 10, 10))"
     )
     env = {**os.environ, "MERITO_TESTING": "1", "DJANGO_SETTINGS_MODULE": "merito.settings"}

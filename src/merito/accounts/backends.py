@@ -6,8 +6,8 @@ from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
 
-from merito.accounts.documents import normalize_number
 from merito.accounts.models import User
+from merito.identity import normalize_number
 
 
 def find_user_by_identifier(identifier: str) -> User | None:

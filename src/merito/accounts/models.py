@@ -13,8 +13,8 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin
 
-from merito.accounts.documents import Country, DocumentType, validate_identity_document
 from merito.accounts.validators import validate_phone, validate_username
+from merito.identity import Country, DocumentType, validate_identity_document
 
 DUPLICATE_DOCUMENT_MESSAGE = _(
     "Ya existe una cuenta con este documento de identidad. Si es suya, ingrese o "

@@ -89,7 +89,7 @@ def user_sign_up(*, user: User, password: str) -> User:
 
 
 def user_send_verification(*, user: User) -> None:
-    link = _absolute(reverse("accounts:verify_email", args=[make_email_token(user)]))
+    link = _absolute(reverse("public:accounts:verify_email", args=[make_email_token(user)]))
     email_enqueue(
         to=user.email,
         subject=_("Verifique su correo electrónico en Mérito"),
@@ -143,7 +143,7 @@ def password_reset_request(*, identifier: str) -> None:
         uid = urlsafe_base64_encode(force_bytes(user.pk))
         link = _absolute(
             reverse(
-                "accounts:password_reset_confirm",
+                "public:accounts:password_reset_confirm",
                 kwargs={"uidb64": uid, "token": password_reset_token.make_token(user)},
             )
         )
@@ -215,7 +215,9 @@ def email_change_request(*, user: User, new_email: str, by: Any) -> User:
             before={"email": user.email},
             after={"pending_email": new_email},
         )
-        link = _absolute(reverse("accounts:email_confirm", args=[make_email_change_token(user)]))
+        link = _absolute(
+            reverse("public:accounts:email_confirm", args=[make_email_change_token(user)])
+        )
         email_enqueue(
             to=new_email,
             subject=_("Confirme el nuevo correo de su cuenta de Mérito"),

@@ -198,7 +198,7 @@ def _tell(inscription: Inscription, template: str, subject: str) -> None:
             if inscription.withdrawn_at
             else "",
             "url": settings.SITE_URL
-            + reverse("applications:receipt", args=[inscription.registry_number]),
+            + reverse("portal:applications:receipt", args=[inscription.registry_number]),
         },
         kind=template.replace("/", ".").replace("email.", ""),
         bulk=True,  # hundreds a second at a deadline: through the fan-out job

@@ -27,7 +27,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from merito.audit import merkle
-from merito.audit.chain import canonical_json, row_fields
+from merito.audit.canonical import canonical_json, row_fields
 from merito.audit.models import AuditEvent, AuditLeaf, LegacyChain, TreeHead
 from merito.audit.notes import Checkpoint, NoteError, Signer, Verifier, open_note
 

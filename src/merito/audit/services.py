@@ -14,7 +14,26 @@ from merito.audit import context
 from merito.audit.log import audit_seal, audit_verify, inclusion_proof, seal_after_commit
 from merito.audit.models import AuditEvent
 
-__all__ = ["audit_read", "audit_record", "audit_seal", "audit_verify", "inclusion_proof"]
+__all__ = [
+    "audit_read",
+    "audit_record",
+    "audit_seal",
+    "audit_type",
+    "audit_verify",
+    "inclusion_proof",
+]
+
+
+def audit_type(model: Model | type[Model]) -> str:
+    """The name an object's history is filed under (``object_type``): the model's
+    ``audit_type`` when it declares one, else its label (``evaluation.folder``).
+
+    The name must outlive a move: a model that changes context (its app label) declares
+    ``audit_type`` with its old label, so no object's history splits under two names.
+    ``tests/audit/audit_types.txt`` pins every model's name; a move without the
+    declaration fails there."""
+    declared = getattr(model, "audit_type", None)
+    return declared if isinstance(declared, str) and declared else model._meta.label_lower
 
 
 def _jsonable(data: Any) -> Any:
@@ -42,7 +61,7 @@ def audit_record(
     ``object_*`` strings. ``before``/``after`` are JSON-serialisable snapshots.
     """
     if obj is not None:
-        object_type = object_type or obj._meta.label_lower
+        object_type = object_type or audit_type(obj)
         object_id = object_id or str(obj.pk)
         object_label = object_label or str(obj)[:255]
     actor_id = actor.pk if actor is not None and getattr(actor, "pk", None) else None
@@ -68,5 +87,5 @@ def audit_read(*, actor: Any, obj: Model, what: str, after: Any = None) -> Audit
     """A staff read of another person's personal data (a profile, a document, a folder, an
     export) as an audit row: ``<app>.<model>.viewed`` or the given ``what``."""
     return audit_record(
-        action=what or f"{obj._meta.label_lower}.viewed", actor=actor, obj=obj, after=after
+        action=what or f"{audit_type(obj)}.viewed", actor=actor, obj=obj, after=after
     )

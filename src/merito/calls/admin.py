@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.forms.models import model_to_dict
 
-from merito.audit.services import audit_record
+from merito.audit.services import audit_record, audit_type
 from merito.calls.models import Call, CallDocument, Notice, Position, Stage
 
 
@@ -74,7 +74,7 @@ class CallAdmin(AuditedAdmin):
                 action=f"{prefix}.deleted",
                 actor=request.user,
                 # The row is gone (no pk); the event hangs on its call.
-                object_type=form.instance._meta.label_lower,
+                object_type=audit_type(form.instance),
                 object_id=str(form.instance.pk),
                 object_label=str(obj)[:255],
                 before=_snapshot(obj),

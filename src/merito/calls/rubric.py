@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from merito.rubrics import RubricError, load_rubric
+from merito.rubrics import RubricError, explain_rubric, load_rubric
 
 logger = logging.getLogger(__name__)
 
@@ -30,4 +30,4 @@ def rubric_explanation(rubric_id: str) -> RubricExplanation | None:
     except (KeyError, RubricError):
         logger.warning("calls.rubric_unavailable", extra={"rubric_id": rubric_id}, exc_info=True)
         return None
-    return RubricExplanation(title=rubric.title, lines=tuple(rubric.explain()))
+    return RubricExplanation(title=rubric.title, lines=tuple(explain_rubric(rubric)))

@@ -9,7 +9,6 @@ from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
 from merito.cases.models import CaseState, Observation, UpdateCase
-from merito.profiles.forms import SECTIONS_BY_KEY
 from merito.profiles.models import (
     EducationLevel,
     ExperienceKind,
@@ -17,6 +16,7 @@ from merito.profiles.models import (
     ProductKind,
     QualityProcessKind,
 )
+from merito.profiles.sections import SECTIONS_BY_KEY
 from merito.search import each_word
 
 

@@ -62,7 +62,7 @@ def _event(case: UpdateCase, kind: str, actor: Any = None, message: str = "") ->
 
 
 def _tell(case: UpdateCase, *, subject: str, template: str, kind: str, **context: Any) -> None:
-    url = reverse("cases:detail", args=[case.number])
+    url = reverse("portal:cases:detail", args=[case.number])
     email_enqueue(
         to=case.user.email,
         subject=subject,

@@ -290,7 +290,7 @@ def _send_receipt(document: Document) -> None:
             "size": format_bytes(document.size),
             "uploaded_at": receipt_time(document),
             "link": settings.SITE_URL.rstrip("/")
-            + reverse("documents:receipt", args=[document.pk]),
+            + reverse("portal:documents:receipt", args=[document.pk]),
         },
         user=owner,
         kind="documents.receipt",

@@ -1,4 +1,4 @@
-"""Folders of VRM and VA tests: distribution and workflow (issue 6, items 5 and 6).
+"""Folders of VRM and VA tests: distribution and workflow.
 
 A folder is distributed only while the process's test stage is open and the test is open
 and unpublished (seed 004 §3.2.6). Manual and mass assignment go through
@@ -29,6 +29,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from celery import shared_task
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import Case, Count, Exists, F, Model, OuterRef, Q, QuerySet, Sum, Value, When
@@ -492,7 +493,6 @@ def distribution_schedule(
     *, test: Test, kind: str, level: str = "", position: Position | None = None, by: Any
 ) -> DistributionJob:
     """ "Programar trabajo": queue an automatic distribution; it runs as a Celery task."""
-    from merito.evaluation.tasks import run_distribution
 
     if kind not in DistributionKind.values:
         raise DomainError(
@@ -906,7 +906,7 @@ def folder_transition(
     """The one way a folder changes state; see the module docstring for the rules.
 
     "score" is, for now, a simple form where the analyst records Aprobó SI/NO and an
-    observation (``reason``); the folio-by-folio review of item 8 will feed it later.
+    observation (``reason``); the folio-by-folio review (review.py) feeds it.
     Raises ``PermissionDenied`` when ``user`` does not hold the folder in the role the
     action needs, ``DomainError`` for any other refusal; nothing changes then.
     """
@@ -970,3 +970,9 @@ def folder_transition(
         )
     folder.refresh_from_db()
     return folder
+
+
+@shared_task(name="merito.evaluation.tasks.run_distribution")
+def run_distribution(job_id: int) -> str:
+    """Run one automatic distribution scheduled with "Programar trabajo"."""
+    return distribution_run(job_id).state

@@ -374,7 +374,7 @@ class Test(models.Model):
     state = models.CharField(
         _("estado"), max_length=10, choices=TestState.choices, default=TestState.CLOSED
     )
-    # Set when Gerencia publishes the test's results (publications come with item 7).
+    # Set when Gerencia publishes the test's results (publications are a context to come).
     published_at = models.DateTimeField(_("publicada el"), null=True, blank=True)
     # Seeds the audit sample, so which folders were drawn can be recomputed and checked.
     audit_seed = models.PositiveBigIntegerField(
@@ -447,7 +447,7 @@ class TestUser(models.Model):
         return f"{self.user} — {self.get_role_display()}"
 
 
-# --- folders and their distribution (issue 6, items 5 and 6) ------------------------------
+# --- folders and their distribution -------------------------------------------------------
 
 # Only these tests are worked folder by folder (seed 004 §3.2.6).
 FOLDER_TEST_TYPES = (TestType.VRM, TestType.VA)
@@ -801,7 +801,7 @@ class DistributionJob(BackgroundJob):
         return _("Trabajo %(n)s") % {"n": self.pk}
 
 
-# --- evaluation versions and results (issue 6, item 7) ------------------------------------
+# --- evaluation versions and results ------------------------------------------------------
 
 
 class FolderEvaluation(models.Model):
@@ -934,7 +934,7 @@ class ReportJob(BackgroundJob):
         return _("Reporte %(n)s") % {"n": self.pk}
 
 
-# --- review, folio by folio (issue 6, item 8; seed 004 §3.2.7.4–3.2.7.8) ------------------
+# --- review, folio by folio (seed 004 §3.2.7.4–3.2.7.8) -----------------------------------
 
 
 class FolioSection(models.TextChoices):

@@ -1,4 +1,4 @@
-"""Evaluation versions and results (issue 6, item 7; seed 004 §3.2.7).
+"""Evaluation versions and results (seed 004 §3.2.7).
 
 Every scoring of a folder is a ``FolderEvaluation``, numbered from 1; the newest is the
 current one (Último). Folders of VRM and VA tests get a version whenever their analyst

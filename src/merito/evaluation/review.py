@@ -1,4 +1,4 @@
-"""The analyst's review of a folder, folio by folio (issue 6, item 8; seed 004 §3.2.7).
+"""The analyst's review of a folder, folio by folio (seed 004 §3.2.7).
 
 A folio is one entry of the inscription's frozen hoja de vida (``Inscription.snapshot``):
 its data is always read from the snapshot, and only the analyst's review is stored on

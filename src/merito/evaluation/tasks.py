@@ -1,19 +1,7 @@
-from __future__ import annotations
+"""The evaluation's Celery tasks, for the worker's autodiscovery. Each is declared next to
+the work it runs (``distribution``, ``reports``), so no module imports back into this one."""
 
-from celery import shared_task
+from merito.evaluation.distribution import run_distribution
+from merito.evaluation.reports import run_report
 
-
-@shared_task(name="merito.evaluation.tasks.run_distribution")
-def run_distribution(job_id: int) -> str:
-    """Run one automatic distribution scheduled with "Programar trabajo"."""
-    from merito.evaluation.distribution import distribution_run
-
-    return distribution_run(job_id).state
-
-
-@shared_task(name="merito.evaluation.tasks.run_report")
-def run_report(job_id: int) -> str:
-    """Generate one large report (seed 004 §6) in the background."""
-    from merito.evaluation.reports import report_run
-
-    return report_run(job_id).state
+__all__ = ["run_distribution", "run_report"]

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from celery import shared_task
+from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -61,8 +63,6 @@ def email_resend(*, message: OutboundEmail) -> None:
 
 
 def _deliver_after_commit(pk: int) -> None:
-    from merito.notifications.tasks import send_email
-
     transaction.on_commit(lambda: send_email.delay(pk))
 
 
@@ -77,8 +77,6 @@ def outbox_fan_out(*, batch: int = 500, max_batches: int = 20) -> int:
 
     Each batch is marked (``handed_at``) and committed before its tasks go out, rows locked
     by another run are skipped, so two runs never publish the same message."""
-    from merito.notifications.tasks import send_email
-
     queued = 0
     for _ in range(max_batches):
         with transaction.atomic():
@@ -135,3 +133,9 @@ def notices_mark_read(*, user: Any) -> int:
     from merito.notifications.models import Notice
 
     return Notice.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+@shared_task(name="merito.notifications.tasks.send_email")
+def send_email(pk: int) -> bool:
+    """Deliver one queued e-mail (the worker side of ``email_enqueue``)."""
+    return email_deliver(pk=pk, max_attempts=settings.OUTBOX_MAX_ATTEMPTS)

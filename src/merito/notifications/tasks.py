@@ -4,12 +4,9 @@ from celery import shared_task
 from django.conf import settings
 
 from merito.notifications.models import OutboundEmail
-from merito.notifications.services import email_deliver, outbox_fan_out
+from merito.notifications.services import email_deliver, outbox_fan_out, send_email
 
-
-@shared_task(name="merito.notifications.tasks.send_email")
-def send_email(pk: int) -> bool:
-    return email_deliver(pk=pk, max_attempts=settings.OUTBOX_MAX_ATTEMPTS)
+__all__ = ["fan_out_outbox", "send_email", "send_queued_emails"]
 
 
 @shared_task(name="merito.notifications.tasks.send_queued_emails")

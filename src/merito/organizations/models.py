@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from merito.accounts.documents import Country
+from merito.identity import Country
 
 LEGAL_TIME_ZONES = {Country.COLOMBIA: "America/Bogota", Country.PERU: "America/Lima"}
 

@@ -124,6 +124,8 @@ rules.add_perm("merito.access_committee", is_committee_member)
 rules.add_perm("merito.access_school", is_school_director)
 rules.add_perm("merito.access_verification", is_verifier)
 rules.add_perm("merito.access_portal", is_applicant)
+# The backoffice's entry gate: any staff role anywhere; each page then checks its scope.
+rules.add_perm("merito.access_backoffice", is_staff_member | rules.is_superuser)
 rules.add_perm("merito.manage_second_factor", is_staff_member | rules.is_superuser)
 rules.add_perm("merito.manage_organization", has_role_over(Role.PROCESS_MANAGEMENT))
 rules.add_perm("merito.edit_operator_user", can_edit_operator_user)

@@ -29,7 +29,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.formats.base_formats import CSV, XLSX
 
-from merito.accounts.documents import Country, validate_identity_document
 from merito.accounts.models import DUPLICATE_EMAIL_MESSAGE, User
 from merito.accounts.services import email_change_request as account_email_change_request
 from merito.accounts.tokens import password_reset_token
@@ -37,6 +36,7 @@ from merito.audit.services import audit_record
 from merito.documents.models import DocumentKind
 from merito.documents.services import document_upload
 from merito.errors import DomainError
+from merito.identity import Country, validate_identity_document
 from merito.notifications.services import email_enqueue
 from merito.organizations.models import Role, RoleAssignment
 from merito.organizations.services import role_assign
@@ -112,7 +112,7 @@ def send_access_link(*, user: User, purpose: str, actor: Any = None) -> None:
         user.save(update_fields=["password_reset_nonce", "password_reset_sent_at"])
         link = _absolute(
             reverse(
-                "peers:activate",
+                "public:peers:activate",
                 kwargs={
                     "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
                     "token": password_reset_token.make_token(user),
@@ -689,7 +689,7 @@ def recognition_approve(*, request: RecognitionRequest, reviewer: Any) -> PeerMe
             template="peers/email/recognition_approved",
             kind="peers.recognition.approved",
             request=item,
-            path=reverse("cases:dashboard"),
+            path=reverse("portal:cases:dashboard"),
         )
     return membership
 

@@ -11,6 +11,7 @@ contract in pyproject.toml).
 
 from merito.rubrics.engine import evidence_for, score
 from merito.rubrics.errors import EvidenceError, RubricError
+from merito.rubrics.explain import explain_rubric
 from merito.rubrics.registry import list_rubrics, load_rubric, rubric_from_file, rubric_from_text
 from merito.rubrics.result import ScoreResult
 from merito.rubrics.rubric import Rubric, parse_rubric
@@ -21,6 +22,7 @@ __all__ = [
     "RubricError",
     "ScoreResult",
     "evidence_for",
+    "explain_rubric",
     "list_rubrics",
     "load_rubric",
     "parse_rubric",

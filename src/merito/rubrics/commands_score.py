@@ -21,6 +21,7 @@ from typing import Any, BinaryIO
 
 from merito.rubrics.engine import score
 from merito.rubrics.errors import PlacedError
+from merito.rubrics.explain import explain_rubric
 from merito.rubrics.fast import DocumentError, score_many
 from merito.rubrics.registry import list_rubrics, load_rubric, rubric_from_file
 from merito.rubrics.result import shown
@@ -133,7 +134,7 @@ def run_show(args: argparse.Namespace) -> int:
         print(json.dumps(rubric.raw, ensure_ascii=False, indent=2))
         return 0
     print(f"{rubric.title} ({rubric.id}, versión {rubric.version})")
-    for line in rubric.explain():
+    for line in explain_rubric(rubric):
         print(line)
     return 0
 

@@ -1,4 +1,5 @@
-"""A rubric in plain Spanish, one sentence per line (``Rubric.explain()``)."""
+"""A rubric in plain Spanish, one sentence per line (``explain_rubric(rubric)``, for the
+call's page and ``merito score --explain``)."""
 
 from __future__ import annotations
 

@@ -250,12 +250,6 @@ class Rubric:
                 )
         return replace(self, parameters=parameters)
 
-    def explain(self) -> list[str]:
-        """The rubric in plain Spanish, one sentence per line (for the call's page)."""
-        from merito.rubrics.explain import explain_rubric
-
-        return explain_rubric(self)
-
     def evidence_schema(self) -> dict[str, Any]:
         """JSON Schema (draft 2020-12) of the evidence this rubric accepts."""
         facts = {name: spec.json_schema() for name, spec in self.facts.items()}

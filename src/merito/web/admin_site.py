@@ -33,4 +33,4 @@ class MeritoAdminSite(OTPAdminSite):
             # Signed in but not a verified superuser: no second chance through this form.
             raise PermissionDenied
         next_url = request.GET.get("next") or reverse("admin:index", current_app=self.name)
-        return redirect(f"{reverse('accounts:login')}?{urlencode({'next': next_url})}")
+        return redirect(f"{reverse('public:accounts:login')}?{urlencode({'next': next_url})}")

@@ -73,13 +73,13 @@ class SecondFactorMiddleware:
 
     OPEN = frozenset(
         {
-            "accounts:login",
-            "accounts:login_otp",
-            "accounts:logout",
-            "accounts:security",
-            "accounts:recovery_codes",
-            "accounts:email_confirm",
-            "accounts:verify_email",
+            "public:accounts:login",
+            "public:accounts:login_otp",
+            "public:accounts:logout",
+            "public:accounts:security",
+            "public:accounts:recovery_codes",
+            "public:accounts:email_confirm",
+            "public:accounts:verify_email",
             "set_language",
             "healthz",
         }
@@ -112,5 +112,5 @@ class SecondFactorMiddleware:
         if second_factor.has_second_factor(user):
             logout(request)
             messages.info(request, _("Ingrese de nuevo: su cuenta pide un código de verificación."))
-            return redirect(f"{reverse('accounts:login')}?{query}")
-        return redirect(f"{reverse('accounts:security')}?{query}")
+            return redirect(f"{reverse('public:accounts:login')}?{query}")
+        return redirect(f"{reverse('public:accounts:security')}?{query}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +21,17 @@ class Landing:
     # The role's tools: (URL name, label). A tool whose app is not installed is skipped.
     tools: tuple[tuple[str, Promise], ...] = ()
 
+    @property
+    def audience(self) -> str:
+        """The portal's landing is the portal's home; every staff role's is in the backoffice."""
+        return "portal" if self.slug == "portal" else "backoffice"
+
+    @property
+    def url(self) -> str:
+        if self.audience == "portal":
+            return reverse("portal:home")
+        return reverse("backoffice:landing", args=[self.slug])
+
 
 LANDINGS: tuple[Landing, ...] = (
     Landing(
@@ -29,11 +41,11 @@ LANDINGS: tuple[Landing, ...] = (
         _("Mi portal"),
         _("Consulte convocatorias, mantenga su hoja de vida y siga sus inscripciones."),
         (
-            ("calls:list", _("Convocatorias")),
-            ("profiles:overview", _("Mi hoja de vida")),
-            ("documents:list", _("Mis documentos")),
-            ("applications:list", _("Mis inscripciones")),
-            ("cases:dashboard", _("Gestión de pares")),
+            ("public:calls:list", _("Convocatorias")),
+            ("portal:profiles:overview", _("Mi hoja de vida")),
+            ("portal:documents:list", _("Mis documentos")),
+            ("portal:applications:list", _("Mis inscripciones")),
+            ("portal:cases:dashboard", _("Gestión de pares")),
         ),
     ),
     Landing(
@@ -45,7 +57,7 @@ LANDINGS: tuple[Landing, ...] = (
             "Cree los procesos de selección y sus pruebas, abra la etapa de pruebas, "
             "abra y cierre pruebas y publique resultados."
         ),
-        (("evaluation:process_list", _("Procesos de selección")),),
+        (("backoffice:evaluation:process_list", _("Procesos de selección")),),
     ),
     Landing(
         "operador",
@@ -57,8 +69,8 @@ LANDINGS: tuple[Landing, ...] = (
             "operador, asócielos a las pruebas y distribuya las carpetas."
         ),
         (
-            ("evaluation:process_list", _("Procesos y pruebas")),
-            ("evaluation:operator_list", _("Operador y usuarios")),
+            ("backoffice:evaluation:process_list", _("Procesos y pruebas")),
+            ("backoffice:evaluation:operator_list", _("Operador y usuarios")),
         ),
     ),
     Landing(
@@ -67,7 +79,7 @@ LANDINGS: tuple[Landing, ...] = (
         (Role.SUPERVISOR,),
         _("Supervisión"),
         _("Revise las carpetas calificadas por los analistas: apruébelas o devuélvalas."),
-        (("evaluation:my_folders", _("Mis carpetas")),),
+        (("backoffice:evaluation:my_folders", _("Mis carpetas")),),
     ),
     Landing(
         "analisis",
@@ -75,7 +87,7 @@ LANDINGS: tuple[Landing, ...] = (
         (Role.ANALYST,),
         _("Análisis"),
         _("Califique folio por folio las carpetas que le fueron asignadas."),
-        (("evaluation:my_folders", _("Mis carpetas")),),
+        (("backoffice:evaluation:my_folders", _("Mis carpetas")),),
     ),
     Landing(
         "auditoria",
@@ -83,7 +95,7 @@ LANDINGS: tuple[Landing, ...] = (
         (Role.AUDITOR,),
         _("Auditoría"),
         _("Audite la muestra de carpetas aprobadas y no aprobadas."),
-        (("evaluation:my_folders", _("Mis carpetas")),),
+        (("backoffice:evaluation:my_folders", _("Mis carpetas")),),
     ),
     Landing(
         "reclamaciones",
@@ -120,10 +132,10 @@ LANDINGS: tuple[Landing, ...] = (
         _("Verificación de pares"),
         _("Verifique las solicitudes de actualización de los pares académicos."),
         (
-            ("cases:queue", _("Casos por verificar")),
-            ("peers:search", _("Banco de pares")),
-            ("peers:requests", _("Solicitudes pendientes")),
-            ("peers:import", _("Importar el banco")),
+            ("backoffice:cases:queue", _("Casos por verificar")),
+            ("backoffice:peers:search", _("Banco de pares")),
+            ("backoffice:peers:requests", _("Solicitudes pendientes")),
+            ("backoffice:peers:import", _("Importar el banco")),
         ),
     ),
 )

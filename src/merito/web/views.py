@@ -7,34 +7,21 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
 
-from merito.audit.models import TreeHead
 from merito.organizations.models import RoleAssignment
 from merito.web.roles import LANDINGS_BY_SLUG
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    """Public welcome; a signed-in person goes to their only landing or chooses one."""
-    if request.user.is_authenticated:
-        from merito.web.context_processors import navigation
-
-        landings = navigation(request)["nav_landings"]
-        if len(landings) == 1:
-            return redirect("web:landing", slug=landings[0].slug)
-        return render(request, "web/choose_role.html", {"landings": landings})
-    return render(request, "web/home.html")
-
-
-def landing(request: HttpRequest, slug: str) -> HttpResponse:
+def landing(request: HttpRequest, slug: str, audience: str = "backoffice") -> HttpResponse:
+    """A role's page: what it does, where the person holds it, and its tools. The portal's
+    landing is its home; the staff roles' live under the backoffice."""
     page = LANDINGS_BY_SLUG.get(slug)
-    if page is None:
+    if page is None or page.audience != audience:
         raise Http404
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
@@ -110,21 +97,3 @@ def server_error(request: HttpRequest) -> HttpResponse:
     from django.template import loader
 
     return HttpResponse(loader.get_template("web/errors/500.html").render(), status=500)
-
-
-@require_GET
-def audit_heads(request: HttpRequest) -> HttpResponse:
-    """The audit log's signed tree heads, newest first, for anyone to keep a copy."""
-    heads = TreeHead.objects.order_by("-size").only("size", "root_hash", "created_at", "key_name")
-    page = Paginator(heads, 50).get_page(request.GET.get("pagina"))
-    latest = TreeHead.objects.order_by("-size").values_list("note", flat=True).first()
-    return render(request, "web/audit_heads.html", {"page": page, "latest": latest})
-
-
-@require_GET
-def audit_checkpoint(request: HttpRequest) -> HttpResponse:
-    """The latest signed head as a C2SP checkpoint note (text/plain): the feed to poll."""
-    latest = TreeHead.objects.order_by("-size").values_list("note", flat=True).first()
-    if latest is None:
-        raise Http404
-    return HttpResponse(latest, content_type="text/plain; charset=utf-8")

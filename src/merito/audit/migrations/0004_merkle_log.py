@@ -88,7 +88,7 @@ def _canonical(fields):
 
 
 def _row(values):
-    """The fields the chain hashed, as ``merito.audit.chain.row_fields`` gives them (frozen
+    """The fields the chain hashed, as ``merito.audit.canonical.row_fields`` gives them (frozen
     here: a migration keeps the code of its day)."""
     return {
         "created_at": values["created_at"].isoformat(timespec="microseconds"),

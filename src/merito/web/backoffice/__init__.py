@@ -1,0 +1,1 @@
+"""The backoffice audience, at /gestion/: staff of ministries, commissions and operators."""
