@@ -187,16 +187,16 @@ def _fill(n: int) -> World:
     from merito.applications.models import Inscription
     from merito.calls.models import Call, CallState, Position
     from merito.evaluation.models import (
-        Folder,
-        FolderAssignment,
-        FolderEvaluation,
-        Job,
-        SelectionProcess,
-        Test,
-        TestState,
-        TestType,
-        TestUser,
-    )
+    Folder,
+    FolderAssignment,
+    FolderEvaluation,
+    Job,
+    SelectionProcess,
+    Test,
+    TestState,
+    TestType,
+    TestUser,
+)
     from merito.organizations.models import (
         Organization,
         OrganizationKind,
@@ -470,7 +470,10 @@ def _fill(n: int) -> World:
 def _world(n: int) -> World:
     """The people and sample values the measured requests use (also on a --reuse'd base)."""
     from merito.accounts.models import User
-    from merito.evaluation.models import Folder, SelectionProcess
+    from merito.evaluation.models import (
+    Folder,
+    SelectionProcess,
+)
 
     process = SelectionProcess.objects.get(call__code="LISTBENCH-2026")
     test = process.tests.get()
@@ -551,7 +554,7 @@ def _measure(args: Any, world: World) -> list[Result]:
     mine = reverse("backoffice:evaluation:my_folders")
 
     from merito.evaluation.folder_selectors import FOLDER_ORDER
-    from merito.evaluation.reports import INSCRIPTION_ORDER
+    from merito.reports.inscriptions import INSCRIPTION_ORDER
     from merito.evaluation.results import RESULT_ORDER
 
     plan: list[tuple[str, Client, str, str, dict[str, str]]] = []

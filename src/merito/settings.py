@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "merito.cases",
     "merito.applications",
     "merito.evaluation",
+    "merito.reports",
     "merito.web",
     "merito.demo",
     "merito.web.public",

@@ -19,8 +19,8 @@ from merito.evaluation.models import (
     Folder,
     FolderAssignment,
     FolderState,
-    JobState,
 )
+from merito.jobs import JobState
 from merito.organizations.models import Role
 from tests.conftest import make_user
 from tests.evaluation.conftest import person

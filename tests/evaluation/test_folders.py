@@ -18,7 +18,12 @@ from merito.audit.models import AuditEvent
 from merito.calls.models import Position
 from merito.errors import DomainError
 from merito.evaluation import distribution, models, services
-from merito.evaluation.models import Folder, FolderAssignment, FolderState, JobState
+from merito.evaluation.models import (
+    Folder,
+    FolderAssignment,
+    FolderState,
+)
+from merito.jobs import JobState
 from merito.organizations.models import Role
 from tests.conftest import make_user, sign_in
 from tests.evaluation.conftest import exam_data, person

@@ -16,9 +16,16 @@ from pypdf import PdfReader
 from merito.accounts.models import SpacedName, User
 from merito.applications.models import Inscription
 from merito.calls.models import Position
-from merito.evaluation import distribution, models, reports, services
-from merito.evaluation.models import Folder, JobState, ReportJob
+from merito.evaluation import distribution, models, services
+from merito.evaluation.models import (
+    Folder,
+)
+from merito.jobs import JobState
 from merito.organizations.models import Role
+from merito.reports import catalogue
+from merito.reports import inscriptions as search
+from merito.reports import jobs as report_jobs
+from merito.reports.models import ReportJob
 from merito.web.backoffice.views import reports as report_views
 from tests.conftest import sign_in
 from tests.evaluation.conftest import person
@@ -113,13 +120,13 @@ def analyst_unal(unal):
 
 def search_pages(user, size, order="", **filters):
     """Every page of the search, as ids, the way the list reads them (``Keyed``)."""
-    pages = reports.inscription_pages(user=user, filters=filters, order=order, per_page=size)
+    pages = search.inscription_pages(user=user, filters=filters, order=order, per_page=size)
     return [[i.pk for i in pages.page(n).object_list] for n in pages.page_range]
 
 
 def plain_slices(user, size, order="", **filters):
     """The same pages cut from the whole search in Python."""
-    found = [i.pk for i in reports.inscription_search(user=user, filters=filters, order=order)]
+    found = [i.pk for i in search.inscription_search(user=user, filters=filters, order=order)]
     return [found[k : k + size] for k in range(0, len(found), size)] or [[]]
 
 
@@ -177,8 +184,8 @@ def test_the_search_by_name_finds_every_word_in_any_of_the_names(carlos, jobs):
     luis = named("Luis", "Mora", "")
 
     def found(words):
-        search = reports.inscription_search(user=carlos, filters={"nombre": words})
-        return {i.pk for i in search}
+        matches = search.inscription_search(user=carlos, filters={"nombre": words})
+        return {i.pk for i in matches}
 
     assert found("maría díaz") == found("díaz   MARíA") == found("josé") == {maria}
     assert found("díaz") == {maria, diana}
@@ -348,8 +355,8 @@ def test_claims_report_is_empty_until_claims_exist(client, luz, worked):
 def test_pdf_never_fails_on_a_character_and_works_without_dejavu(settings, luz, worked):
     settings.REPORT_FONT_DIR = "/no/existe"
     Inscription.objects.filter(pk=worked[0].inscription_id).update(registry_number="Ñandú ✓ 漢")
-    params = reports.Parameters(process=worked[0].test.process)
-    content = reports.render(reports.REPORTS["inscritos"], params, "pdf")
+    params = catalogue.Parameters(process=worked[0].test.process)
+    content = catalogue.render(catalogue.REPORTS["inscritos"], params, "pdf")
     text = PdfReader(io.BytesIO(content)).pages[0].extract_text()
     assert "Ñandú ? ?" in text and "Inscripción" in text
 
@@ -357,7 +364,7 @@ def test_pdf_never_fails_on_a_character_and_works_without_dejavu(settings, luz, 
 def test_a_large_report_runs_in_the_background_for_its_requester_only(
     client, luz, carlos, worked, monkeypatch
 ):
-    monkeypatch.setattr(reports, "BACKGROUND_ROWS", 2)
+    monkeypatch.setattr(catalogue, "BACKGROUND_ROWS", 2)
     sign_in(client, luz)
     response = client.get(
         report_url("inscritos"),
@@ -380,10 +387,10 @@ def test_a_failing_report_job_records_its_error(luz, worked, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("sin disco")
 
-    monkeypatch.setattr(reports, "render", boom)
-    params = reports.Parameters(process=worked[0].test.process)
-    job = reports.report_schedule(
-        report=reports.REPORTS["inscritos"], params=params, fmt="pdf", total=6, by=luz
+    monkeypatch.setattr(report_jobs, "render", boom)
+    params = catalogue.Parameters(process=worked[0].test.process)
+    job = report_jobs.report_schedule(
+        report=catalogue.REPORTS["inscritos"], params=params, fmt="pdf", total=6, by=luz
     )
     job.refresh_from_db()
     assert job.state == JobState.FAILED and "sin disco" in job.error

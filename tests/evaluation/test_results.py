@@ -15,9 +15,14 @@ from openpyxl import load_workbook
 
 from merito.audit.models import AuditEvent
 from merito.errors import DomainError
-from merito.evaluation import distribution, models, reports, results, services
-from merito.evaluation.models import Folder, FolderEvaluation, FolderState
+from merito.evaluation import distribution, models, results, services
+from merito.evaluation.models import (
+    Folder,
+    FolderEvaluation,
+    FolderState,
+)
 from merito.organizations.models import Role
+from merito.reports import inscriptions as search
 from tests.conftest import sign_in
 from tests.evaluation.conftest import exam_data, person
 from tests.evaluation.test_folders import (  # noqa: F401 - fixtures
@@ -101,10 +106,10 @@ def test_a_refused_scoring_writes_no_version(worked, team):
 
 def test_admitido_follows_the_approved_current_vrm_version(worked, team, inscriptions):
     def admitted(inscription):
-        found = reports.inscription_search(
+        found = search.inscription_search(
             user=team["sofia"], filters={"inscripcion": inscription.registry_number}
         ).get()
-        return reports.admitted_label(found)
+        return search.admitted_label(found)
 
     yes, no = worked[0], worked[1]
     act(yes, "score", team["ana"], passed=True)

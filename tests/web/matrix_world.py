@@ -22,13 +22,18 @@ from merito.cases.services import case_open, case_submit
 from merito.celery import app as celery_app
 from merito.documents.models import Document, DocumentKind
 from merito.documents.services import document_upload
-from merito.evaluation.models import Folder, ReportJob, SelectionProcess, Test
+from merito.evaluation.models import (
+    Folder,
+    SelectionProcess,
+    Test,
+)
 from merito.evaluation.review import folios_ensure
 from merito.organizations.models import Organization, OrganizationKind, Role
 from merito.organizations.services import role_assign
 from merito.peers.models import EmailChangeRequest, PeerImport, PeerMembership, RecognitionRequest
 from merito.peers.services import email_change_request, recognition_request
 from merito.profiles.models import Experience
+from merito.reports.models import ReportJob
 from tests.conftest import make_user
 from tests.documents.conftest import make_pdf
 

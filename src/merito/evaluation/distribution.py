@@ -55,11 +55,11 @@ from merito.evaluation.models import (
     FolderEvent,
     FolderState,
     FolderTally,
-    JobState,
     Test,
     TestState,
     TestUser,
 )
+from merito.jobs import JobState
 from merito.organizations.models import Role
 from merito.search import each_word
 

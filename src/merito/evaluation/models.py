@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from merito.jobs import BackgroundJob
 from merito.organizations.models import Role
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
@@ -739,34 +740,6 @@ class DistributionKind(models.TextChoices):
     AUTOMATIC = "automatic", _("Automático")
 
 
-class JobState(models.TextChoices):
-    PENDING = "pending", _("Programado")
-    RUNNING = "running", _("En ejecución")
-    DONE = "done", _("Finalizado")
-    FAILED = "failed", _("Con error")
-
-
-class BackgroundJob(models.Model):
-    """What every background job shows while it runs: state, progress, error and times."""
-
-    state = models.CharField(
-        _("estado"), max_length=10, choices=JobState.choices, default=JobState.PENDING
-    )
-    total = models.PositiveIntegerField(_("total"), default=0)
-    done = models.PositiveIntegerField(_("procesadas"), default=0)
-    error = models.TextField(_("error"), blank=True)
-    created_at = models.DateTimeField(_("fecha creación"), auto_now_add=True)
-    started_at = models.DateTimeField(_("fecha ejecución"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("fecha finalización"), null=True, blank=True)
-
-    class Meta:
-        abstract = True
-
-    @property
-    def percent(self) -> int:
-        return 100 if not self.total else int(self.done * 100 / self.total)
-
-
 class DistributionJob(BackgroundJob):
     """An automatic distribution scheduled with "Programar trabajo" (seed 004 §3.2.6.2)."""
 
@@ -904,34 +877,6 @@ class FolderEvaluation(models.Model):
     @property
     def published(self) -> bool:
         return self.published_at is not None
-
-
-class ReportFormat(models.TextChoices):
-    XLSX = "xlsx", _("Excel")
-    PDF = "pdf", _("PDF")
-
-
-class ReportJob(BackgroundJob):
-    """A large report (seed 004 §6) generated in the background; only its requester downloads it."""
-
-    report = models.CharField(_("reporte"), max_length=40)
-    parameters = models.JSONField(_("parámetros"), default=dict)
-    format = models.CharField(_("formato"), max_length=4, choices=ReportFormat.choices)
-    file_name = models.CharField(_("archivo"), max_length=255, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("usuario"),
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("trabajo de reporte")
-        verbose_name_plural = _("trabajos de reportes")
-
-    def __str__(self) -> str:
-        return _("Reporte %(n)s") % {"n": self.pk}
 
 
 # --- review, folio by folio (seed 004 §3.2.7.4–3.2.7.8) -----------------------------------

@@ -8,174 +8,622 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('calls', '0004_fill_search_text'),
-        ('documents', '0001_initial'),
-        ('organizations', '0001_initial'),
+        ("calls", "0004_fill_search_text"),
+        ("documents", "0001_initial"),
+        ("organizations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Job',
+            name="Job",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('opec_number', models.PositiveIntegerField(unique=True, verbose_name='Nº OPEC')),
-                ('grade', models.CharField(blank=True, max_length=10, verbose_name='grado')),
-                ('salary', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='asignación salarial')),
-                ('purpose', models.TextField(blank=True, verbose_name='propósito')),
-                ('functions', models.TextField(blank=True, verbose_name='funciones')),
-                ('ascenso_vacancies', models.PositiveIntegerField(default=0, verbose_name='vacantes para concurso de ascenso')),
-                ('entity', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.organization', verbose_name='entidad')),
-                ('manual', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.document', verbose_name='manual de funciones')),
-                ('position', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='job', to='calls.position', verbose_name='empleo')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("opec_number", models.PositiveIntegerField(unique=True, verbose_name="Nº OPEC")),
+                ("grade", models.CharField(blank=True, max_length=10, verbose_name="grado")),
+                (
+                    "salary",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        verbose_name="asignación salarial",
+                    ),
+                ),
+                ("purpose", models.TextField(blank=True, verbose_name="propósito")),
+                ("functions", models.TextField(blank=True, verbose_name="funciones")),
+                (
+                    "ascenso_vacancies",
+                    models.PositiveIntegerField(
+                        default=0, verbose_name="vacantes para concurso de ascenso"
+                    ),
+                ),
+                (
+                    "entity",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organizations.organization",
+                        verbose_name="entidad",
+                    ),
+                ),
+                (
+                    "manual",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="documents.document",
+                        verbose_name="manual de funciones",
+                    ),
+                ),
+                (
+                    "position",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="job",
+                        to="calls.position",
+                        verbose_name="empleo",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'empleo OPEC',
-                'verbose_name_plural': 'empleos OPEC',
-                'ordering': ['opec_number'],
+                "verbose_name": "empleo OPEC",
+                "verbose_name_plural": "empleos OPEC",
+                "ordering": ["opec_number"],
             },
         ),
         migrations.CreateModel(
-            name='OperatorProfile',
+            name="OperatorProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('cnsc_id', models.PositiveIntegerField(blank=True, help_text='Asignado por la CNSC.', null=True, unique=True, verbose_name='Id CNSC')),
-                ('nit', models.CharField(blank=True, max_length=15, verbose_name='NIT')),
-                ('nit_check_digit', models.CharField(blank=True, max_length=1, verbose_name='dígito de verificación')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='teléfono')),
-                ('address', models.CharField(blank=True, max_length=255, verbose_name='dirección')),
-                ('department', models.CharField(blank=True, max_length=80, verbose_name='departamento')),
-                ('municipality', models.CharField(blank=True, max_length=120, verbose_name='municipio')),
-                ('legal_representative', models.CharField(blank=True, max_length=255, verbose_name='nombre del representante legal')),
-                ('legal_representative_email', models.EmailField(blank=True, max_length=254, verbose_name='correo del representante legal')),
-                ('contact_name', models.CharField(blank=True, max_length=255, verbose_name='nombre del contacto')),
-                ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='correo del contacto')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='actualizado el')),
-                ('organization', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='operator_profile', to='organizations.organization', verbose_name='operador')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "cnsc_id",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Asignado por la CNSC.",
+                        null=True,
+                        unique=True,
+                        verbose_name="Id CNSC",
+                    ),
+                ),
+                ("nit", models.CharField(blank=True, max_length=15, verbose_name="NIT")),
+                (
+                    "nit_check_digit",
+                    models.CharField(
+                        blank=True, max_length=1, verbose_name="dígito de verificación"
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="teléfono")),
+                ("address", models.CharField(blank=True, max_length=255, verbose_name="dirección")),
+                (
+                    "department",
+                    models.CharField(blank=True, max_length=80, verbose_name="departamento"),
+                ),
+                (
+                    "municipality",
+                    models.CharField(blank=True, max_length=120, verbose_name="municipio"),
+                ),
+                (
+                    "legal_representative",
+                    models.CharField(
+                        blank=True, max_length=255, verbose_name="nombre del representante legal"
+                    ),
+                ),
+                (
+                    "legal_representative_email",
+                    models.EmailField(
+                        blank=True, max_length=254, verbose_name="correo del representante legal"
+                    ),
+                ),
+                (
+                    "contact_name",
+                    models.CharField(
+                        blank=True, max_length=255, verbose_name="nombre del contacto"
+                    ),
+                ),
+                (
+                    "contact_email",
+                    models.EmailField(
+                        blank=True, max_length=254, verbose_name="correo del contacto"
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="actualizado el")),
+                (
+                    "organization",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="operator_profile",
+                        to="organizations.organization",
+                        verbose_name="operador",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'datos del operador',
-                'verbose_name_plural': 'datos de operadores',
+                "verbose_name": "datos del operador",
+                "verbose_name_plural": "datos de operadores",
             },
         ),
         migrations.CreateModel(
-            name='SelectionProcess',
+            name="SelectionProcess",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('application_type', models.CharField(choices=[('national', 'Nacional (por país)'), ('municipal', 'Municipal (por municipio)')], default='national', max_length=10, verbose_name='tipo de aplicación')),
-                ('pse_payment_days', models.PositiveSmallIntegerField(default=0, verbose_name='delta pago PSE')),
-                ('bank_payment_days', models.PositiveSmallIntegerField(default=0, verbose_name='delta pago banco')),
-                ('keep_in_opec_history', models.BooleanField(default=False, verbose_name='mantener en histórico OPEC')),
-                ('call', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='selection_process', to='calls.call', verbose_name='convocatoria')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='creado por')),
-                ('entity', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='selection_processes', to='organizations.organization', verbose_name='entidad')),
-                ('justification', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.document', verbose_name='documento que justifica la creación del proceso de selección')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='subprocesses', to='evaluation.selectionprocess', verbose_name='proceso de selección padre')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "application_type",
+                    models.CharField(
+                        choices=[
+                            ("national", "Nacional (por país)"),
+                            ("municipal", "Municipal (por municipio)"),
+                        ],
+                        default="national",
+                        max_length=10,
+                        verbose_name="tipo de aplicación",
+                    ),
+                ),
+                (
+                    "pse_payment_days",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="delta pago PSE"),
+                ),
+                (
+                    "bank_payment_days",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="delta pago banco"),
+                ),
+                (
+                    "keep_in_opec_history",
+                    models.BooleanField(default=False, verbose_name="mantener en histórico OPEC"),
+                ),
+                (
+                    "call",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="selection_process",
+                        to="calls.call",
+                        verbose_name="convocatoria",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="creado por",
+                    ),
+                ),
+                (
+                    "entity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="selection_processes",
+                        to="organizations.organization",
+                        verbose_name="entidad",
+                    ),
+                ),
+                (
+                    "justification",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="documents.document",
+                        verbose_name="documento que justifica la creación del proceso de selección",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="subprocesses",
+                        to="evaluation.selectionprocess",
+                        verbose_name="proceso de selección padre",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'proceso de selección',
-                'verbose_name_plural': 'procesos de selección',
-                'ordering': ['-call__year', 'call__code'],
+                "verbose_name": "proceso de selección",
+                "verbose_name_plural": "procesos de selección",
+                "ordering": ["-call__year", "call__code"],
             },
         ),
         migrations.CreateModel(
-            name='ProcessStateChange',
+            name="ProcessStateChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_state', models.CharField(max_length=10, verbose_name='estado anterior')),
-                ('to_state', models.CharField(choices=[('open', 'Abierta (A)'), ('closed', 'Cerrada (C)'), ('cancelled', 'Cancelada (CA)'), ('suspended', 'Suspendida (S)')], max_length=10, verbose_name='estado nuevo')),
-                ('reason', models.TextField(blank=True, verbose_name='motivo')),
-                ('changed_at', models.DateTimeField(auto_now_add=True, verbose_name='cambiado el')),
-                ('changed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='cambiado por')),
-                ('justification', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.document', verbose_name='documento que justifica el cambio')),
-                ('process', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='state_changes', to='evaluation.selectionprocess', verbose_name='proceso de selección')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("from_state", models.CharField(max_length=10, verbose_name="estado anterior")),
+                (
+                    "to_state",
+                    models.CharField(
+                        choices=[
+                            ("open", "Abierta (A)"),
+                            ("closed", "Cerrada (C)"),
+                            ("cancelled", "Cancelada (CA)"),
+                            ("suspended", "Suspendida (S)"),
+                        ],
+                        max_length=10,
+                        verbose_name="estado nuevo",
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="motivo")),
+                ("changed_at", models.DateTimeField(auto_now_add=True, verbose_name="cambiado el")),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="cambiado por",
+                    ),
+                ),
+                (
+                    "justification",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="documents.document",
+                        verbose_name="documento que justifica el cambio",
+                    ),
+                ),
+                (
+                    "process",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="state_changes",
+                        to="evaluation.selectionprocess",
+                        verbose_name="proceso de selección",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'cambio de estado del proceso',
-                'verbose_name_plural': 'cambios de estado de procesos',
-                'ordering': ['-changed_at', '-id'],
+                "verbose_name": "cambio de estado del proceso",
+                "verbose_name_plural": "cambios de estado de procesos",
+                "ordering": ["-changed_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Test',
+            name="Test",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('test_type', models.CharField(choices=[('aptitudes_basicas', 'Aptitudes Y Competencias Básicas'), ('basicas_generales', 'Competencias Básicas Generales'), ('basicas_comportamentales', 'Competencias Básicas Y Comportamentales'), ('basicas_funcionales', 'Competencias Básicas Y Funcionales'), ('comportamentales', 'Competencias Comportamentales'), ('especificas', 'Competencias Especificas'), ('funcionales', 'Competencias Funcionales'), ('examen_medico', 'Examen Medico'), ('actitud_escrita', 'Prueba actitud Escrita'), ('actitud_practica', 'Prueba actitud Practica'), ('aptitudes_psicotecnica', 'Prueba De Aptitudes Y Competencias Básicas Y Psicotécnica'), ('conduccion', 'Prueba de conducción'), ('entrevista', 'Prueba De Entrevista'), ('entrevista_eliminatoria', 'Prueba Entrevista Eliminatoria'), ('scd', 'Prueba Tipo SCD = SELECCIONABLE'), ('psicotecnica', 'Psicotécnica'), ('consolidados', 'Resultados Consolidados'), ('va', 'Valoración De Antecedentes'), ('vrm', 'Verificación Requisito Mínimos')], max_length=30, verbose_name='tipo')),
-                ('description', models.CharField(max_length=255, verbose_name='descripción')),
-                ('classification', models.CharField(choices=[('classifying', 'Clasificatoria'), ('eliminatory', 'Eliminatoria')], max_length=12, verbose_name='clasificación')),
-                ('date', models.DateField(blank=True, null=True, verbose_name='fecha de realización')),
-                ('max_value', models.DecimalField(decimal_places=2, max_digits=7, verbose_name='valor máximo')),
-                ('quantitative', models.BooleanField(default=True, help_text='El valor aprobatorio aplica únicamente a las pruebas cuantitativas.', verbose_name='prueba cuantitativa')),
-                ('pass_value', models.DecimalField(blank=True, decimal_places=2, max_digits=7, null=True, verbose_name='valor aprobatorio')),
-                ('weight', models.DecimalField(decimal_places=2, max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='ponderación (%)')),
-                ('audit_percent_approved', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='porcentaje auditoría aprobado')),
-                ('audit_percent_not_approved', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='porcentaje auditoría NO aprobado')),
-                ('claim_days', models.PositiveSmallIntegerField(default=5, verbose_name='delta publicación (días de reclamación)')),
-                ('show_observations', models.BooleanField(default=False, verbose_name='visualizar observación')),
-                ('show_detail', models.BooleanField(default=False, verbose_name='ver detalle')),
-                ('state', models.CharField(choices=[('closed', 'Cerrada'), ('open', 'Abierta')], default='closed', max_length=10, verbose_name='estado')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='creada el')),
-                ('operator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evaluation_tests', to='organizations.organization', verbose_name='institución de educación superior (operador)')),
-                ('positions', models.ManyToManyField(blank=True, help_text='Sin empleos asignados, la prueba se aplica a todos los del proceso.', related_name='evaluation_tests', to='calls.position', verbose_name='empleos')),
-                ('process', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tests', to='evaluation.selectionprocess', verbose_name='proceso de selección')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "test_type",
+                    models.CharField(
+                        choices=[
+                            ("aptitudes_basicas", "Aptitudes Y Competencias Básicas"),
+                            ("basicas_generales", "Competencias Básicas Generales"),
+                            ("basicas_comportamentales", "Competencias Básicas Y Comportamentales"),
+                            ("basicas_funcionales", "Competencias Básicas Y Funcionales"),
+                            ("comportamentales", "Competencias Comportamentales"),
+                            ("especificas", "Competencias Especificas"),
+                            ("funcionales", "Competencias Funcionales"),
+                            ("examen_medico", "Examen Medico"),
+                            ("actitud_escrita", "Prueba actitud Escrita"),
+                            ("actitud_practica", "Prueba actitud Practica"),
+                            (
+                                "aptitudes_psicotecnica",
+                                "Prueba De Aptitudes Y Competencias Básicas Y Psicotécnica",
+                            ),
+                            ("conduccion", "Prueba de conducción"),
+                            ("entrevista", "Prueba De Entrevista"),
+                            ("entrevista_eliminatoria", "Prueba Entrevista Eliminatoria"),
+                            ("scd", "Prueba Tipo SCD = SELECCIONABLE"),
+                            ("psicotecnica", "Psicotécnica"),
+                            ("consolidados", "Resultados Consolidados"),
+                            ("va", "Valoración De Antecedentes"),
+                            ("vrm", "Verificación Requisito Mínimos"),
+                        ],
+                        max_length=30,
+                        verbose_name="tipo",
+                    ),
+                ),
+                ("description", models.CharField(max_length=255, verbose_name="descripción")),
+                (
+                    "classification",
+                    models.CharField(
+                        choices=[
+                            ("classifying", "Clasificatoria"),
+                            ("eliminatory", "Eliminatoria"),
+                        ],
+                        max_length=12,
+                        verbose_name="clasificación",
+                    ),
+                ),
+                (
+                    "date",
+                    models.DateField(blank=True, null=True, verbose_name="fecha de realización"),
+                ),
+                (
+                    "max_value",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=7, verbose_name="valor máximo"
+                    ),
+                ),
+                (
+                    "quantitative",
+                    models.BooleanField(
+                        default=True,
+                        help_text="El valor aprobatorio aplica únicamente a las pruebas cuantitativas.",
+                        verbose_name="prueba cuantitativa",
+                    ),
+                ),
+                (
+                    "pass_value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=7,
+                        null=True,
+                        verbose_name="valor aprobatorio",
+                    ),
+                ),
+                (
+                    "weight",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                        verbose_name="ponderación (%)",
+                    ),
+                ),
+                (
+                    "audit_percent_approved",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                        verbose_name="porcentaje auditoría aprobado",
+                    ),
+                ),
+                (
+                    "audit_percent_not_approved",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                        verbose_name="porcentaje auditoría NO aprobado",
+                    ),
+                ),
+                (
+                    "claim_days",
+                    models.PositiveSmallIntegerField(
+                        default=5, verbose_name="delta publicación (días de reclamación)"
+                    ),
+                ),
+                (
+                    "show_observations",
+                    models.BooleanField(default=False, verbose_name="visualizar observación"),
+                ),
+                ("show_detail", models.BooleanField(default=False, verbose_name="ver detalle")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("closed", "Cerrada"), ("open", "Abierta")],
+                        default="closed",
+                        max_length=10,
+                        verbose_name="estado",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="creada el")),
+                (
+                    "operator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evaluation_tests",
+                        to="organizations.organization",
+                        verbose_name="institución de educación superior (operador)",
+                    ),
+                ),
+                (
+                    "positions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Sin empleos asignados, la prueba se aplica a todos los del proceso.",
+                        related_name="evaluation_tests",
+                        to="calls.position",
+                        verbose_name="empleos",
+                    ),
+                ),
+                (
+                    "process",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tests",
+                        to="evaluation.selectionprocess",
+                        verbose_name="proceso de selección",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'prueba',
-                'verbose_name_plural': 'pruebas',
-                'ordering': ['process', 'pk'],
+                "verbose_name": "prueba",
+                "verbose_name_plural": "pruebas",
+                "ordering": ["process", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='TestUser',
+            name="TestUser",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('supervisor', 'Supervisor'), ('analyst', 'Analista'), ('auditor', 'Auditor'), ('claims_analyst', 'Analista de reclamación')], max_length=30, verbose_name='rol')),
-                ('linked_at', models.DateTimeField(auto_now_add=True, verbose_name='asociado el')),
-                ('linked_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='asociado por')),
-                ('test', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='linked_users', to='evaluation.test', verbose_name='prueba')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evaluation_tests', to=settings.AUTH_USER_MODEL, verbose_name='usuario')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("supervisor", "Supervisor"),
+                            ("analyst", "Analista"),
+                            ("auditor", "Auditor"),
+                            ("claims_analyst", "Analista de reclamación"),
+                        ],
+                        max_length=30,
+                        verbose_name="rol",
+                    ),
+                ),
+                ("linked_at", models.DateTimeField(auto_now_add=True, verbose_name="asociado el")),
+                (
+                    "linked_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="asociado por",
+                    ),
+                ),
+                (
+                    "test",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="linked_users",
+                        to="evaluation.test",
+                        verbose_name="prueba",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evaluation_tests",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="usuario",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'usuario asociado a la prueba',
-                'verbose_name_plural': 'usuarios asociados a pruebas',
-                'ordering': ['user__username', 'pk'],
+                "verbose_name": "usuario asociado a la prueba",
+                "verbose_name_plural": "usuarios asociados a pruebas",
+                "ordering": ["user__username", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='JobRequirement',
+            name="JobRequirement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('minimum', 'Requisito mínimo'), ('alternative', 'Alternativa'), ('equivalence', 'Equivalencia')], max_length=12, verbose_name='tipo')),
-                ('education', models.TextField(blank=True, verbose_name='estudio')),
-                ('experience', models.TextField(blank=True, verbose_name='experiencia')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='orden')),
-                ('job', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='requirements', to='evaluation.job', verbose_name='empleo')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("minimum", "Requisito mínimo"),
+                            ("alternative", "Alternativa"),
+                            ("equivalence", "Equivalencia"),
+                        ],
+                        max_length=12,
+                        verbose_name="tipo",
+                    ),
+                ),
+                ("education", models.TextField(blank=True, verbose_name="estudio")),
+                ("experience", models.TextField(blank=True, verbose_name="experiencia")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="orden")),
+                (
+                    "job",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="requirements",
+                        to="evaluation.job",
+                        verbose_name="empleo",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'requisito del empleo',
-                'verbose_name_plural': 'requisitos del empleo',
-                'ordering': ['order', 'pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('education', ''), _negated=True), models.Q(('experience', ''), _negated=True), _connector='OR'), name='evaluation_requirement_not_empty', violation_error_message='Escriba el estudio, la experiencia o ambos.')],
+                "verbose_name": "requisito del empleo",
+                "verbose_name_plural": "requisitos del empleo",
+                "ordering": ["order", "pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("education", ""), _negated=True),
+                            models.Q(("experience", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="evaluation_requirement_not_empty",
+                        violation_error_message="Escriba el estudio, la experiencia o ambos.",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='selectionprocess',
-            constraint=models.CheckConstraint(condition=models.Q(('parent', models.F('id')), _negated=True), name='evaluation_process_not_own_parent'),
+            model_name="selectionprocess",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("parent", models.F("id")), _negated=True),
+                name="evaluation_process_not_own_parent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='test',
-            constraint=models.CheckConstraint(condition=models.Q(('weight__gte', 0), ('weight__lte', 100)), name='evaluation_test_weight_percent', violation_error_message='La ponderación debe estar entre 0 y 100 %.'),
+            model_name="test",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("weight__gte", 0), ("weight__lte", 100)),
+                name="evaluation_test_weight_percent",
+                violation_error_message="La ponderación debe estar entre 0 y 100 %.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='test',
-            constraint=models.CheckConstraint(condition=models.Q(('pass_value__isnull', True), ('pass_value__lte', models.F('max_value')), _connector='OR'), name='evaluation_test_pass_not_above_max', violation_error_message='El valor aprobatorio no puede ser mayor que el valor máximo.'),
+            model_name="test",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("pass_value__isnull", True),
+                    ("pass_value__lte", models.F("max_value")),
+                    _connector="OR",
+                ),
+                name="evaluation_test_pass_not_above_max",
+                violation_error_message="El valor aprobatorio no puede ser mayor que el valor máximo.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='testuser',
-            constraint=models.UniqueConstraint(fields=('test', 'user', 'role'), name='evaluation_testuser_unique'),
+            model_name="testuser",
+            constraint=models.UniqueConstraint(
+                fields=("test", "user", "role"), name="evaluation_testuser_unique"
+            ),
         ),
     ]

@@ -7,156 +7,422 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0001_initial'),
-        ('calls', '0004_fill_search_text'),
-        ('evaluation', '0001_initial'),
+        ("applications", "0001_initial"),
+        ("calls", "0004_fill_search_text"),
+        ("evaluation", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='selectionprocess',
-            name='test_stage_open',
-            field=models.BooleanField(default=False, help_text='La abre la gerencia del proceso; habilita la distribución de carpetas.', verbose_name='etapa de pruebas abierta'),
+            model_name="selectionprocess",
+            name="test_stage_open",
+            field=models.BooleanField(
+                default=False,
+                help_text="La abre la gerencia del proceso; habilita la distribución de carpetas.",
+                verbose_name="etapa de pruebas abierta",
+            ),
         ),
         migrations.AddField(
-            model_name='test',
-            name='audit_seed',
-            field=models.PositiveBigIntegerField(default=merito.evaluation.models.new_audit_seed, editable=False, verbose_name='semilla de la muestra de auditoría'),
+            model_name="test",
+            name="audit_seed",
+            field=models.PositiveBigIntegerField(
+                default=merito.evaluation.models.new_audit_seed,
+                editable=False,
+                verbose_name="semilla de la muestra de auditoría",
+            ),
         ),
         migrations.AddField(
-            model_name='test',
-            name='published_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='publicada el'),
+            model_name="test",
+            name="published_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="publicada el"),
         ),
         migrations.CreateModel(
-            name='DistributionJob',
+            name="DistributionJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('level', 'Nivel'), ('job', 'Empleo'), ('automatic', 'Automático')], max_length=10, verbose_name='tipo de distribución')),
-                ('level', models.CharField(blank=True, max_length=100, verbose_name='nivel')),
-                ('state', models.CharField(choices=[('pending', 'Programado'), ('running', 'En ejecución'), ('done', 'Finalizado'), ('failed', 'Con error')], default='pending', max_length=10, verbose_name='estado')),
-                ('total', models.PositiveIntegerField(default=0, verbose_name='total')),
-                ('done', models.PositiveIntegerField(default=0, verbose_name='procesadas')),
-                ('error', models.TextField(blank=True, verbose_name='error')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='fecha creación')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='fecha ejecución')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='fecha finalización')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='usuario')),
-                ('position', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='calls.position', verbose_name='empleo')),
-                ('test', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='distribution_jobs', to='evaluation.test', verbose_name='prueba')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("level", "Nivel"),
+                            ("job", "Empleo"),
+                            ("automatic", "Automático"),
+                        ],
+                        max_length=10,
+                        verbose_name="tipo de distribución",
+                    ),
+                ),
+                ("level", models.CharField(blank=True, max_length=100, verbose_name="nivel")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Programado"),
+                            ("running", "En ejecución"),
+                            ("done", "Finalizado"),
+                            ("failed", "Con error"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="estado",
+                    ),
+                ),
+                ("total", models.PositiveIntegerField(default=0, verbose_name="total")),
+                ("done", models.PositiveIntegerField(default=0, verbose_name="procesadas")),
+                ("error", models.TextField(blank=True, verbose_name="error")),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="fecha creación"),
+                ),
+                (
+                    "started_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="fecha ejecución"),
+                ),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="fecha finalización"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="usuario",
+                    ),
+                ),
+                (
+                    "position",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="calls.position",
+                        verbose_name="empleo",
+                    ),
+                ),
+                (
+                    "test",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="distribution_jobs",
+                        to="evaluation.test",
+                        verbose_name="prueba",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'trabajo de distribución automática',
-                'verbose_name_plural': 'trabajos de distribución automática',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "trabajo de distribución automática",
+                "verbose_name_plural": "trabajos de distribución automática",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Folder',
+            name="Folder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.CharField(blank=True, max_length=100, verbose_name='nivel')),
-                ('state', models.CharField(choices=[('unassigned', 'Sin asignar'), ('assigned', 'Asignada'), ('scored', 'Calificada'), ('returned', 'Devuelta'), ('approved', 'Aprobada'), ('to_audit', 'Por auditar'), ('audited', 'Auditada')], default='unassigned', max_length=12, verbose_name='estado')),
-                ('passed', models.BooleanField(blank=True, null=True, verbose_name='aprobó')),
-                ('observation', models.TextField(blank=True, verbose_name='observación del analista')),
-                ('last_reason', models.TextField(blank=True, verbose_name='motivo de la última devolución')),
-                ('audit_selected', models.BooleanField(default=False, verbose_name='seleccionada para auditoría')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='versión')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='creada el')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='actualizada el')),
-                ('analyst', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='analista')),
-                ('auditor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='auditor')),
-                ('inscription', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evaluation_folders', to='applications.inscription', verbose_name='inscripción')),
-                ('supervisor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='supervisor')),
-                ('test', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='folders', to='evaluation.test', verbose_name='prueba')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("level", models.CharField(blank=True, max_length=100, verbose_name="nivel")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("unassigned", "Sin asignar"),
+                            ("assigned", "Asignada"),
+                            ("scored", "Calificada"),
+                            ("returned", "Devuelta"),
+                            ("approved", "Aprobada"),
+                            ("to_audit", "Por auditar"),
+                            ("audited", "Auditada"),
+                        ],
+                        default="unassigned",
+                        max_length=12,
+                        verbose_name="estado",
+                    ),
+                ),
+                ("passed", models.BooleanField(blank=True, null=True, verbose_name="aprobó")),
+                (
+                    "observation",
+                    models.TextField(blank=True, verbose_name="observación del analista"),
+                ),
+                (
+                    "last_reason",
+                    models.TextField(blank=True, verbose_name="motivo de la última devolución"),
+                ),
+                (
+                    "audit_selected",
+                    models.BooleanField(default=False, verbose_name="seleccionada para auditoría"),
+                ),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="versión")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="creada el")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="actualizada el")),
+                (
+                    "analyst",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="analista",
+                    ),
+                ),
+                (
+                    "auditor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="auditor",
+                    ),
+                ),
+                (
+                    "inscription",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evaluation_folders",
+                        to="applications.inscription",
+                        verbose_name="inscripción",
+                    ),
+                ),
+                (
+                    "supervisor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="supervisor",
+                    ),
+                ),
+                (
+                    "test",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="folders",
+                        to="evaluation.test",
+                        verbose_name="prueba",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'carpeta',
-                'verbose_name_plural': 'carpetas',
-                'ordering': ['pk'],
+                "verbose_name": "carpeta",
+                "verbose_name_plural": "carpetas",
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='FolderAssignment',
+            name="FolderAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('supervisor', 'Supervisor'), ('analyst', 'Analista'), ('auditor', 'Auditor')], max_length=30, verbose_name='rol')),
-                ('started_at', models.DateTimeField(verbose_name='desde')),
-                ('ended_at', models.DateTimeField(blank=True, null=True, verbose_name='hasta')),
-                ('source', models.CharField(max_length=12, verbose_name='distribución')),
-                ('assigned_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='asignado por')),
-                ('folder', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='evaluation.folder', verbose_name='carpeta')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='folder_assignments', to=settings.AUTH_USER_MODEL, verbose_name='usuario')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("supervisor", "Supervisor"),
+                            ("analyst", "Analista"),
+                            ("auditor", "Auditor"),
+                        ],
+                        max_length=30,
+                        verbose_name="rol",
+                    ),
+                ),
+                ("started_at", models.DateTimeField(verbose_name="desde")),
+                ("ended_at", models.DateTimeField(blank=True, null=True, verbose_name="hasta")),
+                ("source", models.CharField(max_length=12, verbose_name="distribución")),
+                (
+                    "assigned_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="asignado por",
+                    ),
+                ),
+                (
+                    "folder",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assignments",
+                        to="evaluation.folder",
+                        verbose_name="carpeta",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="folder_assignments",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="usuario",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'asignación de carpeta',
-                'verbose_name_plural': 'asignaciones de carpetas',
-                'ordering': ['folder', 'started_at', 'pk'],
+                "verbose_name": "asignación de carpeta",
+                "verbose_name_plural": "asignaciones de carpetas",
+                "ordering": ["folder", "started_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='FolderEvent',
+            name="FolderEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(max_length=20, verbose_name='acción')),
-                ('from_state', models.CharField(max_length=12, verbose_name='estado anterior')),
-                ('to_state', models.CharField(choices=[('unassigned', 'Sin asignar'), ('assigned', 'Asignada'), ('scored', 'Calificada'), ('returned', 'Devuelta'), ('approved', 'Aprobada'), ('to_audit', 'Por auditar'), ('audited', 'Auditada')], max_length=12, verbose_name='estado nuevo')),
-                ('reason', models.TextField(blank=True, verbose_name='motivo u observación')),
-                ('at', models.DateTimeField(auto_now_add=True, verbose_name='fecha')),
-                ('folder', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='evaluation.folder', verbose_name='carpeta')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='usuario')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("action", models.CharField(max_length=20, verbose_name="acción")),
+                ("from_state", models.CharField(max_length=12, verbose_name="estado anterior")),
+                (
+                    "to_state",
+                    models.CharField(
+                        choices=[
+                            ("unassigned", "Sin asignar"),
+                            ("assigned", "Asignada"),
+                            ("scored", "Calificada"),
+                            ("returned", "Devuelta"),
+                            ("approved", "Aprobada"),
+                            ("to_audit", "Por auditar"),
+                            ("audited", "Auditada"),
+                        ],
+                        max_length=12,
+                        verbose_name="estado nuevo",
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="motivo u observación")),
+                ("at", models.DateTimeField(auto_now_add=True, verbose_name="fecha")),
+                (
+                    "folder",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="evaluation.folder",
+                        verbose_name="carpeta",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="usuario",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'movimiento de carpeta',
-                'verbose_name_plural': 'movimientos de carpetas',
-                'ordering': ['at', 'pk'],
+                "verbose_name": "movimiento de carpeta",
+                "verbose_name_plural": "movimientos de carpetas",
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ConflictOfInterest',
+            name="ConflictOfInterest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('document_number', models.CharField(max_length=16, verbose_name='número de documento')),
-                ('reason', models.CharField(blank=True, max_length=255, verbose_name='motivo')),
-                ('declared_at', models.DateTimeField(auto_now_add=True, verbose_name='declarado el')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='conflicts_of_interest', to=settings.AUTH_USER_MODEL, verbose_name='usuario')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "document_number",
+                    models.CharField(max_length=16, verbose_name="número de documento"),
+                ),
+                ("reason", models.CharField(blank=True, max_length=255, verbose_name="motivo")),
+                (
+                    "declared_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="declarado el"),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="conflicts_of_interest",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="usuario",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'conflicto de interés',
-                'verbose_name_plural': 'conflictos de interés',
-                'ordering': ['user', 'document_number'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'document_number'), name='evaluation_conflict_unique')],
+                "verbose_name": "conflicto de interés",
+                "verbose_name_plural": "conflictos de interés",
+                "ordering": ["user", "document_number"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "document_number"), name="evaluation_conflict_unique"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='folder',
-            index=models.Index(fields=['test', 'level', 'state'], name='evaluation_folder_counters'),
+            model_name="folder",
+            index=models.Index(
+                fields=["test", "level", "state"], name="evaluation_folder_counters"
+            ),
         ),
         migrations.AddIndex(
-            model_name='folder',
-            index=models.Index(fields=['analyst', 'state'], name='evaluation_folder_analyst'),
+            model_name="folder",
+            index=models.Index(fields=["analyst", "state"], name="evaluation_folder_analyst"),
         ),
         migrations.AddIndex(
-            model_name='folder',
-            index=models.Index(fields=['supervisor', 'state'], name='evaluation_folder_supervisor'),
+            model_name="folder",
+            index=models.Index(fields=["supervisor", "state"], name="evaluation_folder_supervisor"),
         ),
         migrations.AddIndex(
-            model_name='folder',
-            index=models.Index(fields=['auditor', 'state'], name='evaluation_folder_auditor'),
+            model_name="folder",
+            index=models.Index(fields=["auditor", "state"], name="evaluation_folder_auditor"),
         ),
         migrations.AddConstraint(
-            model_name='folder',
-            constraint=models.UniqueConstraint(fields=('test', 'inscription'), name='evaluation_folder_one_per_inscription'),
+            model_name="folder",
+            constraint=models.UniqueConstraint(
+                fields=("test", "inscription"), name="evaluation_folder_one_per_inscription"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='folder',
-            constraint=models.CheckConstraint(condition=models.Q(('state', 'unassigned'), ('supervisor__isnull', False), ('analyst__isnull', False), ('auditor__isnull', False), _connector='OR'), name='evaluation_folder_distributed_has_holder'),
+            model_name="folder",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("state", "unassigned"),
+                    ("supervisor__isnull", False),
+                    ("analyst__isnull", False),
+                    ("auditor__isnull", False),
+                    _connector="OR",
+                ),
+                name="evaluation_folder_distributed_has_holder",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='folderassignment',
-            constraint=models.UniqueConstraint(condition=models.Q(('ended_at__isnull', True)), fields=('folder', 'role'), name='evaluation_one_holder_per_role', violation_error_message='La carpeta ya tiene un usuario con ese rol.'),
+            model_name="folderassignment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ended_at__isnull", True)),
+                fields=("folder", "role"),
+                name="evaluation_one_holder_per_role",
+                violation_error_message="La carpeta ya tiene un usuario con ese rol.",
+            ),
         ),
     ]

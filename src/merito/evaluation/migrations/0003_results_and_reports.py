@@ -6,59 +6,167 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evaluation', '0002_folders'),
+        ("evaluation", "0002_folders"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReportJob',
+            name="ReportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('report', models.CharField(max_length=40, verbose_name='reporte')),
-                ('parameters', models.JSONField(default=dict, verbose_name='parámetros')),
-                ('format', models.CharField(choices=[('xlsx', 'Excel'), ('pdf', 'PDF')], max_length=4, verbose_name='formato')),
-                ('state', models.CharField(choices=[('pending', 'Programado'), ('running', 'En ejecución'), ('done', 'Finalizado'), ('failed', 'Con error')], default='pending', max_length=10, verbose_name='estado')),
-                ('total', models.PositiveIntegerField(default=0, verbose_name='total')),
-                ('done', models.PositiveIntegerField(default=0, verbose_name='procesadas')),
-                ('error', models.TextField(blank=True, verbose_name='error')),
-                ('file_name', models.CharField(blank=True, max_length=255, verbose_name='archivo')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='fecha creación')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='fecha ejecución')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='fecha finalización')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='usuario')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("report", models.CharField(max_length=40, verbose_name="reporte")),
+                ("parameters", models.JSONField(default=dict, verbose_name="parámetros")),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[("xlsx", "Excel"), ("pdf", "PDF")],
+                        max_length=4,
+                        verbose_name="formato",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Programado"),
+                            ("running", "En ejecución"),
+                            ("done", "Finalizado"),
+                            ("failed", "Con error"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="estado",
+                    ),
+                ),
+                ("total", models.PositiveIntegerField(default=0, verbose_name="total")),
+                ("done", models.PositiveIntegerField(default=0, verbose_name="procesadas")),
+                ("error", models.TextField(blank=True, verbose_name="error")),
+                ("file_name", models.CharField(blank=True, max_length=255, verbose_name="archivo")),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="fecha creación"),
+                ),
+                (
+                    "started_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="fecha ejecución"),
+                ),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="fecha finalización"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="usuario",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'trabajo de reporte',
-                'verbose_name_plural': 'trabajos de reportes',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "trabajo de reporte",
+                "verbose_name_plural": "trabajos de reportes",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='FolderEvaluation',
+            name="FolderEvaluation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='versión')),
-                ('score', models.DecimalField(blank=True, decimal_places=2, max_digits=7, null=True, verbose_name='calificación')),
-                ('decision', models.CharField(blank=True, max_length=40, verbose_name='decisión')),
-                ('passed', models.BooleanField(blank=True, null=True, verbose_name='aprobó')),
-                ('observation', models.TextField(blank=True, verbose_name='observación')),
-                ('role', models.CharField(choices=[('process_management', 'Gerencia del proceso'), ('operator_admin', 'Administrador del operador'), ('supervisor', 'Supervisor'), ('analyst', 'Analista'), ('auditor', 'Auditor'), ('claims_analyst', 'Analista de reclamación'), ('legal', 'Jurídico'), ('committee_president', 'Presidente de comité'), ('committee_member', 'Miembro de comité'), ('school_director', 'Director de IE'), ('verifier', 'Verificador'), ('applicant', 'Postulante')], max_length=30, verbose_name='rol')),
-                ('is_current', models.BooleanField(default=True, verbose_name='último')),
-                ('approved', models.BooleanField(default=False, verbose_name='aprobada por el supervisor')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='publicada el')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='fecha')),
-                ('folder', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evaluations', to='evaluation.folder', verbose_name='carpeta')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='usuario')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="versión")),
+                (
+                    "score",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=7,
+                        null=True,
+                        verbose_name="calificación",
+                    ),
+                ),
+                ("decision", models.CharField(blank=True, max_length=40, verbose_name="decisión")),
+                ("passed", models.BooleanField(blank=True, null=True, verbose_name="aprobó")),
+                ("observation", models.TextField(blank=True, verbose_name="observación")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("process_management", "Gerencia del proceso"),
+                            ("operator_admin", "Administrador del operador"),
+                            ("supervisor", "Supervisor"),
+                            ("analyst", "Analista"),
+                            ("auditor", "Auditor"),
+                            ("claims_analyst", "Analista de reclamación"),
+                            ("legal", "Jurídico"),
+                            ("committee_president", "Presidente de comité"),
+                            ("committee_member", "Miembro de comité"),
+                            ("school_director", "Director de IE"),
+                            ("verifier", "Verificador"),
+                            ("applicant", "Postulante"),
+                        ],
+                        max_length=30,
+                        verbose_name="rol",
+                    ),
+                ),
+                ("is_current", models.BooleanField(default=True, verbose_name="último")),
+                (
+                    "approved",
+                    models.BooleanField(default=False, verbose_name="aprobada por el supervisor"),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="publicada el"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="fecha")),
+                (
+                    "folder",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evaluations",
+                        to="evaluation.folder",
+                        verbose_name="carpeta",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="usuario",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'versión de la evaluación',
-                'verbose_name_plural': 'versiones de evaluaciones',
-                'ordering': ['folder', 'number'],
-                'indexes': [models.Index(fields=['folder', 'is_current'], name='evaluation_version_current')],
-                'constraints': [models.UniqueConstraint(fields=('folder', 'number'), name='evaluation_version_number_unique'), models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('folder',), name='evaluation_one_current_version')],
+                "verbose_name": "versión de la evaluación",
+                "verbose_name_plural": "versiones de evaluaciones",
+                "ordering": ["folder", "number"],
+                "indexes": [
+                    models.Index(fields=["folder", "is_current"], name="evaluation_version_current")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("folder", "number"), name="evaluation_version_number_unique"
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_current", True)),
+                        fields=("folder",),
+                        name="evaluation_one_current_version",
+                    ),
+                ],
             },
         ),
     ]

@@ -6,47 +6,164 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0001_initial'),
-        ('evaluation', '0003_results_and_reports'),
+        ("documents", "0001_initial"),
+        ("evaluation", "0003_results_and_reports"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='folderevaluation',
-            name='detail',
-            field=models.JSONField(blank=True, default=dict, help_text='Folios revisados y, en la VA, la explicación del motor de calificación.', verbose_name='detalle de la revisión'),
+            model_name="folderevaluation",
+            name="detail",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text="Folios revisados y, en la VA, la explicación del motor de calificación.",
+                verbose_name="detalle de la revisión",
+            ),
         ),
         migrations.AddField(
-            model_name='folderevaluation',
-            name='requirement',
-            field=models.ForeignKey(blank=True, help_text='VRM: el requisito mínimo, la alternativa o la equivalencia que cumple.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='evaluation.jobrequirement', verbose_name='criterio cumplido'),
+            model_name="folderevaluation",
+            name="requirement",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="VRM: el requisito mínimo, la alternativa o la equivalencia que cumple.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="evaluation.jobrequirement",
+                verbose_name="criterio cumplido",
+            ),
         ),
         migrations.CreateModel(
-            name='Folio',
+            name="Folio",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('education', 'Educación formal'), ('informal_education', 'Educación informal'), ('experience', 'Experiencia'), ('products', 'Producción intelectual'), ('memberships', 'Membresía'), ('quality_processes', 'Proceso de calidad'), ('other_documents', 'Otro documento')], max_length=24, verbose_name='lista de la hoja de vida')),
-                ('section', models.CharField(choices=[('education', 'Formación académica'), ('experience', 'Experiencia laboral'), ('production', 'Producción intelectual'), ('other', 'Otros documentos')], max_length=12, verbose_name='sección')),
-                ('entry_id', models.PositiveIntegerField(verbose_name='id del registro en la hoja de vida')),
-                ('label', models.CharField(max_length=300, verbose_name='folio')),
-                ('document_sha256', models.CharField(blank=True, max_length=64, verbose_name='SHA-256 del documento')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='orden')),
-                ('valid', models.BooleanField(blank=True, null=True, verbose_name='folio válido')),
-                ('observation', models.TextField(blank=True, verbose_name='observaciones')),
-                ('va_section', models.CharField(blank=True, choices=[('educacion_formal', 'Educación Formal'), ('etdh', 'Educación para el Trabajo y Desarrollo Humano'), ('educacion_informal', 'Educación Informal'), ('experiencia_laboral', 'Experiencia Laboral'), ('experiencia_profesional', 'Experiencia Profesional'), ('experiencia_profesional_relacionada', 'Experiencia Profesional Relacionada'), ('requisito_minimo', 'Requisito Mínimo'), ('no_aplica', 'No Aplica')], max_length=40, verbose_name='sección VA')),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='revisado el')),
-                ('document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.document', verbose_name='documento')),
-                ('folder', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='folios', to='evaluation.folder', verbose_name='carpeta')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='revisado por')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("education", "Educación formal"),
+                            ("informal_education", "Educación informal"),
+                            ("experience", "Experiencia"),
+                            ("products", "Producción intelectual"),
+                            ("memberships", "Membresía"),
+                            ("quality_processes", "Proceso de calidad"),
+                            ("other_documents", "Otro documento"),
+                        ],
+                        max_length=24,
+                        verbose_name="lista de la hoja de vida",
+                    ),
+                ),
+                (
+                    "section",
+                    models.CharField(
+                        choices=[
+                            ("education", "Formación académica"),
+                            ("experience", "Experiencia laboral"),
+                            ("production", "Producción intelectual"),
+                            ("other", "Otros documentos"),
+                        ],
+                        max_length=12,
+                        verbose_name="sección",
+                    ),
+                ),
+                (
+                    "entry_id",
+                    models.PositiveIntegerField(verbose_name="id del registro en la hoja de vida"),
+                ),
+                ("label", models.CharField(max_length=300, verbose_name="folio")),
+                (
+                    "document_sha256",
+                    models.CharField(
+                        blank=True, max_length=64, verbose_name="SHA-256 del documento"
+                    ),
+                ),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="orden")),
+                ("valid", models.BooleanField(blank=True, null=True, verbose_name="folio válido")),
+                ("observation", models.TextField(blank=True, verbose_name="observaciones")),
+                (
+                    "va_section",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("educacion_formal", "Educación Formal"),
+                            ("etdh", "Educación para el Trabajo y Desarrollo Humano"),
+                            ("educacion_informal", "Educación Informal"),
+                            ("experiencia_laboral", "Experiencia Laboral"),
+                            ("experiencia_profesional", "Experiencia Profesional"),
+                            (
+                                "experiencia_profesional_relacionada",
+                                "Experiencia Profesional Relacionada",
+                            ),
+                            ("requisito_minimo", "Requisito Mínimo"),
+                            ("no_aplica", "No Aplica"),
+                        ],
+                        max_length=40,
+                        verbose_name="sección VA",
+                    ),
+                ),
+                (
+                    "reviewed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="revisado el"),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="documents.document",
+                        verbose_name="documento",
+                    ),
+                ),
+                (
+                    "folder",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="folios",
+                        to="evaluation.folder",
+                        verbose_name="carpeta",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="revisado por",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'folio',
-                'verbose_name_plural': 'folios',
-                'ordering': ['folder', 'order', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('folder', 'source', 'entry_id'), name='evaluation_folio_one_per_entry'), models.CheckConstraint(condition=models.Q(models.Q(('valid', False), _negated=True), models.Q(('observation', ''), _negated=True), _connector='OR'), name='evaluation_folio_invalid_has_observation', violation_error_message='Observaciones: es obligatoria si el folio no es válido.')],
+                "verbose_name": "folio",
+                "verbose_name_plural": "folios",
+                "ordering": ["folder", "order", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("folder", "source", "entry_id"),
+                        name="evaluation_folio_one_per_entry",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("valid", False), _negated=True),
+                            models.Q(("observation", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="evaluation_folio_invalid_has_observation",
+                        violation_error_message="Observaciones: es obligatoria si el folio no es válido.",
+                    ),
+                ],
             },
         ),
     ]

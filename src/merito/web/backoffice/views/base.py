@@ -18,8 +18,12 @@ from django.shortcuts import render
 
 from merito.calls.models import Notice
 from merito.errors import DomainError
-from merito.evaluation import reports, selectors
-from merito.evaluation.models import SelectionProcess, Test
+from merito.evaluation import selectors
+from merito.evaluation.models import (
+    SelectionProcess,
+    Test,
+)
+from merito.reports import scope
 
 PAGE_SIZE = 20
 MANAGE = "merito.access_process_management"
@@ -43,7 +47,7 @@ def menu(user: Any) -> dict[str, bool]:
     return {
         "processes": processes,
         "operators": processes,
-        "reports": reports.can_view(user),
+        "reports": scope.can_view(user),
         "folders": holds_folders(user),
     }
 

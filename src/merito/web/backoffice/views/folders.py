@@ -30,10 +30,10 @@ from merito.evaluation.models import (
     DistributionKind,
     Folder,
     FolderState,
-    JobState,
     Test,
     TestType,
 )
+from merito.jobs import JobState
 from merito.organizations.models import Role
 from merito.pagination import Keyed
 from merito.web.backoffice.forms.evaluation import (

@@ -35,18 +35,18 @@ from django.views.decorators.http import require_GET, require_http_methods
 from merito.applications.models import InscriptionState
 from merito.audit.services import audit_record
 from merito.errors import DomainError
-from merito.evaluation import distribution, reports, results, selectors
+from merito.evaluation import distribution, results, selectors
 from merito.evaluation.models import (
     FOLDER_TEST_TYPES,
     FolderState,
-    JobState,
-    ReportFormat,
-    ReportJob,
     SelectionProcess,
     Test,
 )
 from merito.exports import spreadsheet_cell
+from merito.jobs import JobState
 from merito.pagination import Keyed
+from merito.reports import catalogue, inscriptions, jobs, scope
+from merito.reports.models import ReportFormat, ReportJob
 from merito.web.backoffice.forms.evaluation import (
     InscriptionFilter,
     ReportParametersForm,
@@ -72,13 +72,13 @@ CONTENT_TYPES = {
 
 
 def _viewer(request: HttpRequest) -> None:
-    if not reports.can_view(request.user):
+    if not scope.can_view(request.user):
         raise PermissionDenied
 
 
 def _visible_process(request: HttpRequest, pk: int) -> SelectionProcess:
     _viewer(request)
-    process = reports.visible_processes(request.user).filter(pk=pk).first()
+    process = scope.visible_processes(request.user).filter(pk=pk).first()
     if process is None:
         raise Http404
     return process
@@ -86,7 +86,7 @@ def _visible_process(request: HttpRequest, pk: int) -> SelectionProcess:
 
 def _visible_test(request: HttpRequest, pk: int, test_pk: int) -> Test:
     process = _visible_process(request, pk)
-    test = reports.visible_tests(request.user, process).filter(pk=test_pk).first()
+    test = scope.visible_tests(request.user, process).filter(pk=test_pk).first()
     if test is None:
         raise Http404
     return test
@@ -146,7 +146,7 @@ def test_results(
         rows = (results.result_row(test, v) for v in versions.iterator(chunk_size=2000))
         return _csv_stream(f"resultados-prueba-{test.pk}.csv", header, rows)
     if fmt == "xlsx":
-        report = reports.Report(
+        report = catalogue.Report(
             key="resultados-prueba",
             number=str(test.pk),
             title=_("Resultados de la prueba"),
@@ -155,7 +155,7 @@ def test_results(
             query=lambda params: versions,
             row=lambda version: results.result_row(test, version),
         )
-        content = reports.render_xlsx(report, report.rows(versions.iterator(chunk_size=2000)))
+        content = catalogue.render_xlsx(report, report.rows(versions.iterator(chunk_size=2000)))
         return _download(content, f"resultados-prueba-{test.pk}.xlsx", "xlsx")
     page = Keyed(versions, PAGE_SIZE).get_page(request.GET.get("pagina"))
     return render_page(
@@ -267,7 +267,7 @@ def _confirm(request: HttpRequest, test: Test, url: str) -> HttpResponse:
 def inscription_list(request: HttpRequest) -> HttpResponse:
     """ "Inscripciones" (seed 004 §5): search with Admitido and the assignment history."""
     _viewer(request)
-    scope = reports.inscription_scope(request.user)
+    scope = inscriptions.inscription_scope(request.user)
     form = InscriptionFilter(request.GET or None)
     form.fields["proceso"].choices = [("", _("Todos")), *((str(c.process), c.code) for c in scope)]  # type: ignore[attr-defined]
     form.fields["estado"].choices = [("", _("Todos")), *InscriptionState.choices]  # type: ignore[attr-defined]
@@ -276,13 +276,13 @@ def inscription_list(request: HttpRequest) -> HttpResponse:
         raise Http404
     filters = form.cleaned_data if form.is_valid() else {}
     order = request.GET.get("orden", "")
-    pages = reports.inscription_pages(
+    pages = inscriptions.inscription_pages(
         user=request.user, filters=filters, order=order, per_page=PAGE_SIZE, scope=scope
     )
     page = pages.get_page(request.GET.get("pagina"))
-    history = reports.assignment_history([i.pk for i in page.object_list])
+    history = inscriptions.assignment_history([i.pk for i in page.object_list])
     rows = [
-        (inscription, reports.admitted_label(inscription), history[inscription.pk])
+        (inscription, inscriptions.admitted_label(inscription), history[inscription.pk])
         for inscription in page.object_list
     ]
     return render_page(
@@ -306,7 +306,7 @@ def _parameters_form(
 
     An id outside those choices answers 404, like any other id of another operator.
     """
-    visible = list(reports.visible_processes(request.user))
+    visible = list(scope.visible_processes(request.user))
     by_pk = {p.pk: p for p in visible}
     children = list(
         SelectionProcess.objects.filter(parent_id__in=by_pk).select_related("call", "parent__call")
@@ -349,7 +349,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
         request,
         "backoffice/evaluation/report_list.html",
         {
-            "reports": list(reports.REPORTS.values()),
+            "reports": list(catalogue.REPORTS.values()),
             "form": ReportParametersForm(),
             "choices": form,
             "page": page,
@@ -364,20 +364,20 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def report_view(request: HttpRequest, key: str) -> HttpResponse:
     """One report: on screen page by page, or as Excel/PDF (in the background when large)."""
     _viewer(request)
-    report = reports.REPORTS.get(key)
+    report = catalogue.REPORTS.get(key)
     if report is None:
         raise Http404
     form, known = _parameters_form(request, bound=True)
     params = None
     if form.is_valid():
         data = form.cleaned_data
-        params = reports.Parameters(
+        params = catalogue.Parameters(
             process=known["processes"][int(data["proceso"])],
             subprocess=known["subprocesses"].get(int(data["subproceso"] or 0)),
             test=known["tests"].get(int(data["prueba"] or 0)),
         )
         try:
-            reports.report_check(report, params)
+            catalogue.report_check(report, params)
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
             params = None
@@ -392,8 +392,8 @@ def report_view(request: HttpRequest, key: str) -> HttpResponse:
     fmt = request.GET.get("formato", "")
     if fmt in ReportFormat.values:
         total = objects.count()
-        if total > reports.BACKGROUND_ROWS:
-            job = reports.report_schedule(
+        if total > catalogue.BACKGROUND_ROWS:
+            job = jobs.report_schedule(
                 report=report, params=params, fmt=fmt, total=total, by=request.user
             )
             messages.success(
@@ -410,7 +410,9 @@ def report_view(request: HttpRequest, key: str) -> HttpResponse:
             object_label=str(report.title),
             after={"formato": fmt, "filas": total},
         )
-        return _download(reports.render(report, params, fmt), reports.file_name(report, fmt), fmt)
+        return _download(
+            catalogue.render(report, params, fmt), catalogue.file_name(report, fmt), fmt
+        )
     page = _page(request, objects, REPORT_PAGE_SIZE)
     return render_page(
         request,

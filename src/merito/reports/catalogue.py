@@ -1,267 +1,47 @@
-"""Inscriptions search (seed 004 §5) and the seven reports of seed 004 §6.
+"""The seven reports of seed 004 §6: their parameters, query and row builder, and their
+rendering to Excel (tablib) or PDF (fpdf2, A4 landscape).
 
-Who sees what: Gerencia del proceso sees the processes of its organizations (all of them
-with a platform-wide role); the administrator and the supervisors of an operator see the
-processes with a test awarded to their operator. Anyone else gets 403 in the views.
-
-A report is a query plus a row builder. It is shown on screen page by page, and exported
-to Excel (tablib) or PDF (fpdf2, A4 landscape). Exports of more than ``BACKGROUND_ROWS``
-rows run as a ``ReportJob`` in Celery, with progress, and the file waits in the default
-storage for its requester alone.
+A report is shown on screen page by page; an export of more than ``BACKGROUND_ROWS`` rows
+runs as a ``ReportJob`` (``merito.reports.jobs``).
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import partial
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import tablib
-from celery import shared_task
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from merito.accounts.models import SpacedName
 from merito.applications.models import Inscription
-from merito.audit.services import audit_record
-from merito.calls.models import Position
 from merito.errors import DomainError
 from merito.evaluation.models import (
-    FOLDER_ROLE_FIELDS,
     FOLDER_TEST_TYPES,
     Folder,
-    FolderAssignment,
     FolderEvaluation,
     FolderEvent,
-    JobState,
-    ReportFormat,
-    ReportJob,
     SelectionProcess,
     Test,
     TestType,
 )
-from merito.evaluation.results import admitted_condition, vrm_verified_condition, yes_no
-from merito.evaluation.selectors import managed_organization_ids
+from merito.evaluation.results import yes_no
 from merito.exports import spreadsheet_cell
-from merito.organizations.models import Role
-from merito.organizations.rules import role_assignments
-from merito.pagination import Keyed
-
-logger = logging.getLogger(__name__)
+from merito.reports.models import ReportFormat
 
 BACKGROUND_ROWS = 5000
+
+
 PROGRESS_EVERY = 500
-VIEW_PERMS = (
-    "merito.access_process_management",
-    "merito.access_operator",
-    "merito.access_supervision",
-)
-# The operator's people who see its processes' data (seed 004 §5–6).
-VIEWER_ROLES = (Role.OPERATOR_ADMIN, Role.SUPERVISOR)
+
+
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-
-# --- scope -------------------------------------------------------------------------------
-
-
-def can_view(user: Any) -> bool:
-    return any(user.has_perm(perm) for perm in VIEW_PERMS)
-
-
-def viewer_operator_ids(user: Any) -> set[int]:
-    """Operators whose administrator or supervisor ``user`` is."""
-    return {
-        org_id
-        for role, org_id, _call in role_assignments(user)
-        if role in VIEWER_ROLES and org_id is not None
-    }
-
-
-def visible_processes(user: Any) -> QuerySet[SelectionProcess]:
-    """Processes whose inscriptions, results and reports ``user`` may see."""
-    processes = SelectionProcess.objects.select_related("call", "parent__call")
-    managed = managed_organization_ids(user)
-    if managed is None:
-        return processes.order_by("call__code")
-    condition = Q(pk__in=[])
-    if managed:
-        condition |= Q(call__organization_id__in=managed)
-    operators = viewer_operator_ids(user)
-    if operators:
-        condition |= Q(pk__in=Test.objects.filter(operator_id__in=operators).values("process_id"))
-    return processes.filter(condition).order_by("call__code")
-
-
-def visible_tests(user: Any, process: SelectionProcess) -> QuerySet[Test]:
-    """Tests of a visible process: all for its Gerencia, its own operator's for the rest."""
-    tests = process.tests.select_related("operator", "process__call").order_by("pk")
-    managed = managed_organization_ids(user)
-    if managed is None or process.call.organization_id in managed:
-        return tests
-    return tests.filter(operator_id__in=viewer_operator_ids(user))
-
-
-# --- inscriptions search (seed 004 §5) ---------------------------------------------------
-
-INSCRIPTION_ORDER = {
-    "opec": ("position__job__opec_number", "pk"),
-    "-opec": ("-position__job__opec_number", "-pk"),
-    "inscripcion": ("registry_number", "pk"),
-    "-inscripcion": ("-registry_number", "-pk"),
-}
-
-
-class SearchedCall(NamedTuple):
-    """A process whose inscriptions the viewer may search, and its call."""
-
-    process: int
-    code: str
-    call: int
-    # Every position of the call has its OPEC job (``Job``): sorting by OPEC loses no one
-    # to an inner join.
-    opec_complete: bool
-
-
-def inscription_scope(user: Any) -> list[SearchedCall]:
-    """The processes of ``visible_processes`` with their calls, in one query."""
-    jobless = Position.objects.filter(call=OuterRef("call_id"), job__isnull=True)
-    rows = (
-        visible_processes(user)
-        .annotate(jobless=Exists(jobless))
-        .values_list("pk", "call__code", "call_id", "jobless")
-    )
-    return [SearchedCall(pk, code, call, not jobless) for pk, code, call, jobless in rows]
-
-
-def _searched(scope: list[SearchedCall], filters: dict[str, Any]) -> list[SearchedCall]:
-    process = str(filters.get("proceso") or "")
-    return [c for c in scope if not process or str(c.process) == process]
-
-
-def inscription_search(
-    *,
-    user: Any,
-    filters: dict[str, Any],
-    order: str = "",
-    scope: list[SearchedCall] | None = None,
-) -> QuerySet:
-    """Inscriptions of the visible processes, with Admitido, filtered as in seed 004 §5.
-
-    ``scope`` is ``inscription_scope(user)`` when the caller already has it. The calls go
-    into the query as values, so that counting them is a scan of one index.
-    """
-    scope = inscription_scope(user) if scope is None else scope
-    inscriptions = (
-        Inscription.objects.filter(call_id__in=[c.call for c in _searched(scope, filters)])
-        .select_related("call__selection_process", "position__job", "user")
-        .annotate(admitted=admitted_condition(), verified=vrm_verified_condition())
-    )
-    if filters.get("empleo"):
-        value = str(filters["empleo"]).strip()
-        condition = Q(position__code__iexact=value)
-        if value.isdigit():
-            condition |= Q(position__job__opec_number=int(value))
-        inscriptions = inscriptions.filter(condition)
-    if filters.get("nivel"):
-        inscriptions = inscriptions.filter(position__level=filters["nivel"])
-    if filters.get("documento"):
-        inscriptions = inscriptions.filter(user__document_number=filters["documento"].strip())
-    words = str(filters.get("nombre") or "").split()
-    if words:
-        inscriptions = inscriptions.alias(name=SpacedName("user__"))
-        for word in words:
-            inscriptions = inscriptions.filter(name__icontains=word)
-    if filters.get("inscripcion"):
-        inscriptions = inscriptions.filter(registry_number=filters["inscripcion"].strip())
-    if filters.get("estado"):
-        inscriptions = inscriptions.filter(state=filters["estado"])
-    admitted = filters.get("admitido")
-    if admitted == "si":
-        inscriptions = inscriptions.filter(admitted=True)
-    elif admitted == "no":
-        inscriptions = inscriptions.filter(verified=True, admitted=False)
-    elif admitted == "pendiente":
-        inscriptions = inscriptions.filter(verified=False)
-    return inscriptions.order_by(*INSCRIPTION_ORDER.get(order, ("registry_number", "pk")))
-
-
-def _unverified_count(inscriptions: QuerySet) -> int:
-    """How many of ``inscriptions`` are "Sin verificar": all of them minus the verified, two
-    counts that indexes drive, rather than checking each one against the verified."""
-    return inscriptions.count() - inscriptions.filter(verified=True).count()
-
-
-def inscription_pages(
-    *,
-    user: Any,
-    filters: dict[str, Any],
-    order: str = "",
-    per_page: int,
-    scope: list[SearchedCall] | None = None,
-) -> Keyed:
-    """``inscription_search`` page by page, as cheap at page 5,000 as at page 1 (``Keyed``)."""
-    scope = inscription_scope(user) if scope is None else scope
-    inscriptions = inscription_search(user=user, filters=filters, order=order, scope=scope)
-    count: Callable[[], int | None] | None = inscriptions.count
-    if filters.get("nombre"):
-        # Every trigram match is rechecked against its user's row: counted up to the cap
-        # (the page then says "más de 10.000"), not through all of them.
-        count = None
-    elif filters.get("admitido") == "pendiente":
-        every = inscription_search(user=user, filters={**filters, "admitido": ""}, scope=scope)
-        count = partial(_unverified_count, every)
-    pages = inscriptions
-    if order in {"opec", "-opec"} and all(c.opec_complete for c in _searched(scope, filters)):
-        # An inner join to the jobs then drops no inscription, and lets PostgreSQL walk the
-        # jobs in OPEC order and each position's inscriptions in id order (an index), instead
-        # of sorting every inscription by a column two joins away.
-        pages = inscriptions.filter(position__job__isnull=False)
-    return Keyed(pages, per_page, count=count)
-
-
-def admitted_label(inscription: Any) -> str:
-    if getattr(inscription, "admitted", False):
-        return _("SI")
-    return _("NO") if getattr(inscription, "verified", False) else _("Sin verificar")
-
-
-def assignment_history(inscription_ids: list[int]) -> dict[int, dict[str, list[str]]]:
-    """Who has held or holds each inscription's folders, by role, in one query."""
-    history: dict[int, dict[str, list[str]]] = {
-        pk: {role: [] for role in FOLDER_ROLE_FIELDS} for pk in inscription_ids
-    }
-    rows = (
-        FolderAssignment.objects.filter(folder__inscription_id__in=inscription_ids)
-        .order_by("started_at", "pk")
-        .values_list("folder__inscription_id", "role", "user__username", "ended_at")
-    )
-    for inscription_id, role, name, ended_at in rows:
-        username = name or ""
-        label = (
-            username
-            if ended_at is None
-            else _("%(u)s (hasta %(d)s)")
-            % {
-                "u": username,
-                "d": timezone.localtime(ended_at).strftime("%Y-%m-%d"),
-            }
-        )
-        names = history[inscription_id][role]
-        if label not in names:
-            names.append(label)
-    return history
-
-
-# --- report parameters -------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -299,9 +79,6 @@ def parameters_from(stored: dict[str, Any]) -> Parameters:
         subprocess=processes.get(pk=stored["subprocess"]) if stored.get("subprocess") else None,
         test=Test.objects.get(pk=stored["test"]) if stored.get("test") else None,
     )
-
-
-# --- the seven reports -------------------------------------------------------------------
 
 
 def _person(user: Any) -> str:
@@ -384,6 +161,8 @@ NOTE_COLUMNS = (
     gettext_lazy("Auditor"),
     gettext_lazy("Observación auditor"),
 )
+
+
 PERSON_COLUMNS = (
     gettext_lazy("Inscripción"),
     gettext_lazy("Documento"),
@@ -709,9 +488,6 @@ def report_check(report: Report, params: Parameters) -> None:
             )  # fmt: skip
 
 
-# --- rendering ---------------------------------------------------------------------------
-
-
 def file_name(report: Report, fmt: str) -> str:
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return f"reporte-{report.number.replace('.', '-')}-{report.key}-{stamp}.{fmt}"
@@ -830,61 +606,3 @@ def _counted(
         if progress is not None and count % PROGRESS_EVERY == 0:
             progress(count)
         yield row
-
-
-# --- background jobs ---------------------------------------------------------------------
-
-
-def report_schedule(*, report: Report, params: Parameters, fmt: str, total: int, by: Any):
-    """Queue a large export as a ``ReportJob``; its Celery task writes the file."""
-
-    if fmt not in ReportFormat.values:
-        raise DomainError(_("Elija Excel o PDF."))
-    with transaction.atomic():
-        job = ReportJob.objects.create(
-            report=report.key, parameters=params.stored(), format=fmt, total=total, created_by=by
-        )
-        audit_record(
-            action="evaluation.report.scheduled",
-            actor=by,
-            obj=job,
-            after={"report": report.key, "format": fmt, **params.stored()},
-        )
-        transaction.on_commit(lambda: run_report.delay(job.pk))
-    return job
-
-
-def report_run(job_id: int) -> ReportJob:
-    """Generate the file of a scheduled report and store it for its requester."""
-    job = ReportJob.objects.get(pk=job_id)
-    if job.state != JobState.PENDING:
-        return job
-    ReportJob.objects.filter(pk=job.pk).update(state=JobState.RUNNING, started_at=timezone.now())
-    try:
-        report = REPORTS[job.report]
-        params = parameters_from(job.parameters)
-
-        def progress(done: int) -> None:
-            ReportJob.objects.filter(pk=job.pk).update(done=done)
-
-        content = render(report, params, job.format, progress)
-        name = default_storage.save(
-            f"evaluation/reports/{job.pk}/{file_name(report, job.format)}", ContentFile(content)
-        )
-    except Exception as error:
-        logger.exception("report job %s failed", job.pk)
-        ReportJob.objects.filter(pk=job.pk).update(
-            state=JobState.FAILED, finished_at=timezone.now(), error=str(error)[:1000]
-        )
-    else:
-        ReportJob.objects.filter(pk=job.pk).update(
-            state=JobState.DONE, done=job.total, finished_at=timezone.now(), file_name=name
-        )
-    job.refresh_from_db()
-    return job
-
-
-@shared_task(name="merito.evaluation.tasks.run_report")
-def run_report(job_id: int) -> str:
-    """Generate one large report (seed 004 §6) in the background."""
-    return report_run(job_id).state
