@@ -6,8 +6,7 @@ import pytest
 from django.urls import reverse
 
 from merito.audit.models import AuditEvent
-from merito.evaluation.models import OperatorProfile
-from merito.organizations.models import Organization, OrganizationKind, Role
+from merito.organizations.models import OperatorProfile, Organization, OrganizationKind, Role
 from tests.conftest import sign_in
 from tests.evaluation.conftest import person
 

@@ -40,7 +40,6 @@ from merito.evaluation.models import (
     FolderState,
     Job,
     JobRequirement,
-    OperatorProfile,
     RequirementKind,
     SelectionProcess,
     Test,
@@ -48,7 +47,8 @@ from merito.evaluation.models import (
     TestType,
     TestUser,
 )
-from merito.organizations.models import Organization, OrganizationKind, Role
+from merito.organizations.models import OperatorProfile, Organization, OrganizationKind, Role
+from merito.organizations.services import operator_profile_of, operator_update
 from merito.profiles.models import (
     Education,
     Experience,
@@ -419,11 +419,11 @@ EXPERIENCE_KINDS = ["related_professional", "professional", "related_professiona
 
 
 def _operator_record(operator: Organization, admin: User) -> None:
-    profile = services.operator_profile_of(operator)
+    profile = operator_profile_of(operator)
     if profile.nit:
         return
     OperatorProfile.objects.filter(pk=profile.pk).update(cnsc_id=1)
-    services.operator_update(
+    operator_update(
         profile=profile,
         name=operator.name,
         data={

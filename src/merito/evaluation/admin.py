@@ -6,17 +6,11 @@ from merito.evaluation.models import (
     Folder,
     Job,
     JobRequirement,
-    OperatorProfile,
     ProcessStateChange,
     SelectionProcess,
     Test,
     TestUser,
 )
-
-
-@admin.register(OperatorProfile)
-class OperatorProfileAdmin(admin.ModelAdmin):
-    list_display = ["organization", "cnsc_id", "nit", "nit_check_digit", "contact_name"]
 
 
 class StateChangeInline(admin.TabularInline):

@@ -1,4 +1,5 @@
-"""The operator's back office of seed 004 (SIMO): operators, processes, jobs, tests, links.
+"""The back office of seed 004 (SIMO): processes, jobs, tests and their users; folders,
+their distribution, review, versions and results.
 
 A process of selection is a ``calls.Call``; an OPEC job is a ``calls.Position``. This app
 adds what SIMO needs beside them through one-to-one records, so the public catalogue keeps
@@ -21,53 +22,6 @@ from merito.jobs import BackgroundJob
 from merito.organizations.models import Role
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
-
-# Colombia's departments and Bogotá D.C. (DANE, DIVIPOLA names).
-DEPARTMENTS = [
-    "Amazonas", "Antioquia", "Arauca", "Archipiélago de San Andrés, Providencia y Santa Catalina",
-    "Atlántico", "Bogotá, D.C.", "Bolívar", "Boyacá", "Caldas", "Caquetá", "Casanare", "Cauca",
-    "Cesar", "Chocó", "Córdoba", "Cundinamarca", "Guainía", "Guaviare", "Huila", "La Guajira",
-    "Magdalena", "Meta", "Nariño", "Norte de Santander", "Putumayo", "Quindío", "Risaralda",
-    "Santander", "Sucre", "Tolima", "Valle del Cauca", "Vaupés", "Vichada",
-]  # fmt: skip
-
-
-class OperatorProfile(models.Model):
-    """Datos del operador del proceso de selección (seed 004 §4.1)."""
-
-    organization = models.OneToOneField(
-        "organizations.Organization",
-        verbose_name=_("operador"),
-        on_delete=models.CASCADE,
-        related_name="operator_profile",
-    )
-    cnsc_id = models.PositiveIntegerField(
-        _("Id CNSC"), unique=True, null=True, blank=True, help_text=_("Asignado por la CNSC.")
-    )
-    nit = models.CharField(_("NIT"), max_length=15, blank=True)
-    nit_check_digit = models.CharField(_("dígito de verificación"), max_length=1, blank=True)
-    phone = models.CharField(_("teléfono"), max_length=20, blank=True)
-    address = models.CharField(_("dirección"), max_length=255, blank=True)
-    department = models.CharField(_("departamento"), max_length=80, blank=True)
-    municipality = models.CharField(_("municipio"), max_length=120, blank=True)
-    legal_representative = models.CharField(
-        _("nombre del representante legal"), max_length=255, blank=True
-    )
-    legal_representative_email = models.EmailField(_("correo del representante legal"), blank=True)
-    contact_name = models.CharField(_("nombre del contacto"), max_length=255, blank=True)
-    contact_email = models.EmailField(_("correo del contacto"), blank=True)
-    updated_at = models.DateTimeField(_("actualizado el"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("datos del operador")
-        verbose_name_plural = _("datos de operadores")
-
-    def __str__(self) -> str:
-        return str(self.organization)
-
-    @property
-    def nit_label(self) -> str:
-        return f"{self.nit}-{self.nit_check_digit}" if self.nit else ""
 
 
 class ProcessState(models.TextChoices):

@@ -33,7 +33,6 @@ from merito.evaluation.models import (
     TEST_ROLES,
     Job,
     JobRequirement,
-    OperatorProfile,
     ProcessState,
     ProcessStateChange,
     SelectionProcess,
@@ -70,18 +69,6 @@ PROCESS_FIELDS = (
     "keep_in_opec_history",
 )
 CALL_FIELDS = ("code", "name", "description", "year", "is_public")
-OPERATOR_FIELDS = (
-    "nit",
-    "nit_check_digit",
-    "phone",
-    "address",
-    "department",
-    "municipality",
-    "legal_representative",
-    "legal_representative_email",
-    "contact_name",
-    "contact_email",
-)
 TEST_FIELDS = (
     "test_type",
     "description",
@@ -106,38 +93,6 @@ def _snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
 
 def _upload_pdf(uploaded_file: Any, by: Any) -> Document:
     return document_upload(owner=by, kind=DocumentKind.OTHER, uploaded_file=uploaded_file, by=by)
-
-
-# --- operators ---------------------------------------------------------------------------
-
-
-def operator_profile_of(organization: Organization) -> OperatorProfile:
-    """The operator's record, created empty the first time it is asked for."""
-    if organization.kind != OrganizationKind.OPERATOR:
-        raise DomainError(_("La organización no es un operador del proceso de selección."))
-    profile, _created = OperatorProfile.objects.get_or_create(organization=organization)
-    return profile
-
-
-def operator_update(*, profile: OperatorProfile, name: str, data: dict[str, Any], by: Any):
-    """Save the operator's data (name lives on the organization); audited."""
-    with transaction.atomic():
-        profile = OperatorProfile.objects.select_for_update().get(pk=profile.pk)
-        organization = profile.organization
-        before = {"name": organization.name, **_snapshot(profile, OPERATOR_FIELDS)}
-        organization.name = name
-        organization.save(update_fields=["name"])
-        for field in OPERATOR_FIELDS:
-            setattr(profile, field, data.get(field, getattr(profile, field)))
-        profile.save()
-        audit_record(
-            action="evaluation.operator.updated",
-            actor=by,
-            obj=profile,
-            before=before,
-            after={"name": name, **_snapshot(profile, OPERATOR_FIELDS)},
-        )
-    return profile
 
 
 # --- processes ---------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from merito.organizations.models import Organization, RoleAssignment
+from merito.organizations.models import OperatorProfile, Organization, RoleAssignment
 
 
 @admin.register(Organization)
@@ -16,3 +16,8 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
     list_filter = ("role",)
     search_fields = ("user__email", "user__document_number", "user__username")
     raw_id_fields = ("user", "created_by")
+
+
+@admin.register(OperatorProfile)
+class OperatorProfileAdmin(admin.ModelAdmin):
+    list_display = ["organization", "cnsc_id", "nit", "nit_check_digit", "contact_name"]

@@ -1,4 +1,4 @@
-"""Role assignment use cases."""
+"""Role assignments, and the record of a selection operator."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from merito.errors import DomainError
 from merito.organizations.models import (
     ALLOWED_OPERATOR_COMBINATION,
     OPERATOR_ROLES,
+    OperatorProfile,
     Organization,
+    OrganizationKind,
     Role,
     RoleAssignment,
 )
@@ -91,3 +93,48 @@ def role_revoke(*, assignment: RoleAssignment, by: Any) -> None:
         }
         audit_record(action="organizations.role.revoked", actor=by, obj=assignment, before=before)
         assignment.delete()
+
+
+# --- the operator's record ---------------------------------------------------------------
+
+OPERATOR_FIELDS = (
+    "nit",
+    "nit_check_digit",
+    "phone",
+    "address",
+    "department",
+    "municipality",
+    "legal_representative",
+    "legal_representative_email",
+    "contact_name",
+    "contact_email",
+)
+
+
+def operator_profile_of(organization: Organization) -> OperatorProfile:
+    """The operator's record, created empty the first time it is asked for."""
+    if organization.kind != OrganizationKind.OPERATOR:
+        raise DomainError(_("La organización no es un operador del proceso de selección."))
+    profile, _created = OperatorProfile.objects.get_or_create(organization=organization)
+    return profile
+
+
+def operator_update(*, profile: OperatorProfile, name: str, data: dict[str, Any], by: Any):
+    """Save the operator's data (name lives on the organization); audited."""
+    with transaction.atomic():
+        profile = OperatorProfile.objects.select_for_update().get(pk=profile.pk)
+        organization = profile.organization
+        before = {"name": organization.name, **{f: getattr(profile, f) for f in OPERATOR_FIELDS}}
+        organization.name = name
+        organization.save(update_fields=["name"])
+        for field in OPERATOR_FIELDS:
+            setattr(profile, field, data.get(field, getattr(profile, field)))
+        profile.save()
+        audit_record(
+            action="evaluation.operator.updated",
+            actor=by,
+            obj=profile,
+            before=before,
+            after={"name": name, **{f: getattr(profile, f) for f in OPERATOR_FIELDS}},
+        )
+    return profile

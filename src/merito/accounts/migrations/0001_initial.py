@@ -9,47 +9,174 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(blank=True, help_text='Letras, números, punto y guion bajo; de 6 a 30 caracteres, sin espacios.', max_length=30, null=True, unique=True, validators=[merito.accounts.validators.validate_username], verbose_name='usuario')),
-                ('email', models.EmailField(max_length=254, verbose_name='correo electrónico')),
-                ('email_verified_at', models.DateTimeField(blank=True, null=True, verbose_name='correo verificado el')),
-                ('document_country', models.CharField(choices=[('CO', 'Colombia'), ('PE', 'Perú')], max_length=2, verbose_name='país que expide el documento')),
-                ('document_type', models.CharField(choices=[('CC', 'Cédula de ciudadanía'), ('CE', 'Cédula de extranjería / Carné de extranjería'), ('TI', 'Tarjeta de identidad'), ('PA', 'Pasaporte'), ('PPT', 'Permiso por Protección Temporal'), ('DNI', 'Documento Nacional de Identidad'), ('PTP', 'Permiso Temporal de Permanencia')], max_length=3, verbose_name='tipo de documento')),
-                ('document_number', models.CharField(max_length=16, verbose_name='número de documento')),
-                ('given_names', models.CharField(max_length=100, verbose_name='nombres')),
-                ('first_surname', models.CharField(max_length=100, verbose_name='primer apellido')),
-                ('second_surname', models.CharField(blank=True, help_text='Solo si figura en su documento de identidad.', max_length=100, verbose_name='segundo apellido')),
-                ('sex', models.CharField(blank=True, choices=[('F', 'Femenino'), ('M', 'Masculino')], max_length=1, verbose_name='sexo')),
-                ('phone', models.CharField(blank=True, max_length=20, validators=[merito.accounts.validators.validate_phone], verbose_name='teléfono')),
-                ('is_active', models.BooleanField(default=True, verbose_name='habilitado')),
-                ('is_staff', models.BooleanField(default=False, verbose_name='acceso a la administración técnica')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='fecha de registro')),
-                ('password_reset_nonce', models.UUIDField(default=uuid.uuid4, editable=False)),
-                ('password_reset_sent_at', models.DateTimeField(blank=True, null=True, verbose_name='último enlace de restablecimiento enviado')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        blank=True,
+                        help_text="Letras, números, punto y guion bajo; de 6 a 30 caracteres, sin espacios.",
+                        max_length=30,
+                        null=True,
+                        unique=True,
+                        validators=[merito.accounts.validators.validate_username],
+                        verbose_name="usuario",
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, verbose_name="correo electrónico")),
+                (
+                    "email_verified_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="correo verificado el"
+                    ),
+                ),
+                (
+                    "document_country",
+                    models.CharField(
+                        choices=[("CO", "Colombia"), ("PE", "Perú")],
+                        max_length=2,
+                        verbose_name="país que expide el documento",
+                    ),
+                ),
+                (
+                    "document_type",
+                    models.CharField(
+                        choices=[
+                            ("CC", "Cédula de ciudadanía"),
+                            ("CE", "Cédula de extranjería / Carné de extranjería"),
+                            ("TI", "Tarjeta de identidad"),
+                            ("PA", "Pasaporte"),
+                            ("PPT", "Permiso por Protección Temporal"),
+                            ("DNI", "Documento Nacional de Identidad"),
+                            ("PTP", "Permiso Temporal de Permanencia"),
+                        ],
+                        max_length=3,
+                        verbose_name="tipo de documento",
+                    ),
+                ),
+                (
+                    "document_number",
+                    models.CharField(max_length=16, verbose_name="número de documento"),
+                ),
+                ("given_names", models.CharField(max_length=100, verbose_name="nombres")),
+                ("first_surname", models.CharField(max_length=100, verbose_name="primer apellido")),
+                (
+                    "second_surname",
+                    models.CharField(
+                        blank=True,
+                        help_text="Solo si figura en su documento de identidad.",
+                        max_length=100,
+                        verbose_name="segundo apellido",
+                    ),
+                ),
+                (
+                    "sex",
+                    models.CharField(
+                        blank=True,
+                        choices=[("F", "Femenino"), ("M", "Masculino")],
+                        max_length=1,
+                        verbose_name="sexo",
+                    ),
+                ),
+                (
+                    "phone",
+                    models.CharField(
+                        blank=True,
+                        max_length=20,
+                        validators=[merito.accounts.validators.validate_phone],
+                        verbose_name="teléfono",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="habilitado")),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False, verbose_name="acceso a la administración técnica"
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="fecha de registro"
+                    ),
+                ),
+                ("password_reset_nonce", models.UUIDField(default=uuid.uuid4, editable=False)),
+                (
+                    "password_reset_sent_at",
+                    models.DateTimeField(
+                        blank=True,
+                        null=True,
+                        verbose_name="último enlace de restablecimiento enviado",
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'usuario',
-                'verbose_name_plural': 'usuarios',
-                'constraints': [models.UniqueConstraint(fields=('document_country', 'document_type', 'document_number'), name='accounts_user_unique_identity_document', violation_error_message='Ya existe una cuenta con este documento de identidad. Si es suya, ingrese o restablezca su contraseña.'), models.UniqueConstraint(django.db.models.functions.text.Lower('email'), name='accounts_user_unique_email_ci', violation_error_message='Ya existe una cuenta con este correo electrónico.')],
+                "verbose_name": "usuario",
+                "verbose_name_plural": "usuarios",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("document_country", "document_type", "document_number"),
+                        name="accounts_user_unique_identity_document",
+                        violation_error_message="Ya existe una cuenta con este documento de identidad. Si es suya, ingrese o restablezca su contraseña.",
+                    ),
+                    models.UniqueConstraint(
+                        django.db.models.functions.text.Lower("email"),
+                        name="accounts_user_unique_email_ci",
+                        violation_error_message="Ya existe una cuenta con este correo electrónico.",
+                    ),
+                ],
             },
             managers=[
-                ('objects', merito.accounts.models.UserManager()),
+                ("objects", merito.accounts.models.UserManager()),
             ],
         ),
     ]

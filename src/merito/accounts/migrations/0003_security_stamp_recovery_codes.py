@@ -7,54 +7,106 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_staff_search_indexes'),
+        ("accounts", "0002_staff_search_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='pending_email',
-            field=models.EmailField(blank=True, max_length=254, verbose_name='correo por confirmar'),
+            model_name="user",
+            name="pending_email",
+            field=models.EmailField(
+                blank=True, max_length=254, verbose_name="correo por confirmar"
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='pending_email_requested_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='cambio de correo solicitado el'),
+            model_name="user",
+            name="pending_email_requested_at",
+            field=models.DateTimeField(
+                blank=True, null=True, verbose_name="cambio de correo solicitado el"
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='security_stamp',
+            model_name="user",
+            name="security_stamp",
             field=models.UUIDField(default=uuid.uuid4, editable=False),
         ),
         migrations.CreateModel(
-            name='RecoveryCodeDevice',
+            name="RecoveryCodeDevice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='The human-readable name of this device.', max_length=64)),
-                ('confirmed', models.BooleanField(default=True, help_text='Is this device ready for use?')),
-                ('throttling_failure_timestamp', models.DateTimeField(blank=True, default=None, help_text='A timestamp of the last failed verification attempt. Null if last attempt succeeded.', null=True)),
-                ('throttling_failure_count', models.PositiveIntegerField(default=0, help_text='Number of successive failed attempts.')),
-                ('user', models.ForeignKey(help_text='The user that this device belongs to.', on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="The human-readable name of this device.", max_length=64
+                    ),
+                ),
+                (
+                    "confirmed",
+                    models.BooleanField(default=True, help_text="Is this device ready for use?"),
+                ),
+                (
+                    "throttling_failure_timestamp",
+                    models.DateTimeField(
+                        blank=True,
+                        default=None,
+                        help_text="A timestamp of the last failed verification attempt. Null if last attempt succeeded.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "throttling_failure_count",
+                    models.PositiveIntegerField(
+                        default=0, help_text="Number of successive failed attempts."
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        help_text="The user that this device belongs to.",
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'códigos de recuperación',
-                'verbose_name_plural': 'códigos de recuperación',
+                "verbose_name": "códigos de recuperación",
+                "verbose_name_plural": "códigos de recuperación",
             },
         ),
         migrations.CreateModel(
-            name='RecoveryCode',
+            name="RecoveryCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code_hash', models.CharField(max_length=64)),
-                ('used_at', models.DateTimeField(blank=True, null=True, verbose_name='usado el')),
-                ('device', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='codes', to='accounts.recoverycodedevice')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code_hash", models.CharField(max_length=64)),
+                ("used_at", models.DateTimeField(blank=True, null=True, verbose_name="usado el")),
+                (
+                    "device",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="codes",
+                        to="accounts.recoverycodedevice",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'código de recuperación',
-                'verbose_name_plural': 'códigos de recuperación',
-                'constraints': [models.UniqueConstraint(fields=('device', 'code_hash'), name='accounts_recoverycode_unique')],
+                "verbose_name": "código de recuperación",
+                "verbose_name_plural": "códigos de recuperación",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("device", "code_hash"), name="accounts_recoverycode_unique"
+                    )
+                ],
             },
         ),
     ]

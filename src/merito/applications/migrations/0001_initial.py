@@ -6,35 +6,91 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('calls', '0004_fill_search_text'),
+        ("calls", "0004_fill_search_text"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Inscription',
+            name="Inscription",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('registry_number', models.CharField(blank=True, max_length=60, unique=True, verbose_name='número de inscripción')),
-                ('state', models.CharField(choices=[('active', 'Inscrito'), ('withdrawn', 'Retirada')], default='active', max_length=10, verbose_name='estado')),
-                ('request_key', models.UUIDField(unique=True, verbose_name='clave de la solicitud')),
-                ('snapshot', models.JSONField(verbose_name='hoja de vida inscrita')),
-                ('snapshot_sha256', models.CharField(max_length=64, verbose_name='SHA-256 de la hoja de vida')),
-                ('submitted_at', models.DateTimeField(verbose_name='inscrito el')),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True, verbose_name='retirada el')),
-                ('call', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='inscriptions', to='calls.call', verbose_name='convocatoria')),
-                ('position', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='inscriptions', to='calls.position', verbose_name='empleo o plaza')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='inscriptions', to=settings.AUTH_USER_MODEL, verbose_name='aspirante')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "registry_number",
+                    models.CharField(
+                        blank=True, max_length=60, unique=True, verbose_name="número de inscripción"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("active", "Inscrito"), ("withdrawn", "Retirada")],
+                        default="active",
+                        max_length=10,
+                        verbose_name="estado",
+                    ),
+                ),
+                (
+                    "request_key",
+                    models.UUIDField(unique=True, verbose_name="clave de la solicitud"),
+                ),
+                ("snapshot", models.JSONField(verbose_name="hoja de vida inscrita")),
+                (
+                    "snapshot_sha256",
+                    models.CharField(max_length=64, verbose_name="SHA-256 de la hoja de vida"),
+                ),
+                ("submitted_at", models.DateTimeField(verbose_name="inscrito el")),
+                (
+                    "withdrawn_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="retirada el"),
+                ),
+                (
+                    "call",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="inscriptions",
+                        to="calls.call",
+                        verbose_name="convocatoria",
+                    ),
+                ),
+                (
+                    "position",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="inscriptions",
+                        to="calls.position",
+                        verbose_name="empleo o plaza",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="inscriptions",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="aspirante",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'inscripción',
-                'verbose_name_plural': 'inscripciones',
-                'ordering': ['-submitted_at', '-id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('state', 'active')), fields=('user', 'call'), name='one_active_inscription_per_call')],
+                "verbose_name": "inscripción",
+                "verbose_name_plural": "inscripciones",
+                "ordering": ["-submitted_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("state", "active")),
+                        fields=("user", "call"),
+                        name="one_active_inscription_per_call",
+                    )
+                ],
             },
         ),
     ]

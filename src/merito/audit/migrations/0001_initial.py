@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,27 +14,64 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, verbose_name='fecha y hora')),
-                ('actor_label', models.CharField(blank=True, max_length=255, verbose_name='actor (texto)')),
-                ('action', models.CharField(db_index=True, max_length=100, verbose_name='acción')),
-                ('object_type', models.CharField(blank=True, max_length=100, verbose_name='tipo de objeto')),
-                ('object_id', models.CharField(blank=True, db_index=True, max_length=64, verbose_name='id del objeto')),
-                ('object_label', models.CharField(blank=True, max_length=255, verbose_name='objeto')),
-                ('before', models.JSONField(blank=True, null=True, verbose_name='antes')),
-                ('after', models.JSONField(blank=True, null=True, verbose_name='después')),
-                ('request_id', models.CharField(blank=True, max_length=64, verbose_name='id de solicitud')),
-                ('previous_hash', models.CharField(max_length=64, verbose_name='hash anterior')),
-                ('entry_hash', models.CharField(max_length=64, unique=True, verbose_name='hash')),
-                ('actor', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(db_index=True, verbose_name="fecha y hora")),
+                (
+                    "actor_label",
+                    models.CharField(blank=True, max_length=255, verbose_name="actor (texto)"),
+                ),
+                ("action", models.CharField(db_index=True, max_length=100, verbose_name="acción")),
+                (
+                    "object_type",
+                    models.CharField(blank=True, max_length=100, verbose_name="tipo de objeto"),
+                ),
+                (
+                    "object_id",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=64, verbose_name="id del objeto"
+                    ),
+                ),
+                (
+                    "object_label",
+                    models.CharField(blank=True, max_length=255, verbose_name="objeto"),
+                ),
+                ("before", models.JSONField(blank=True, null=True, verbose_name="antes")),
+                ("after", models.JSONField(blank=True, null=True, verbose_name="después")),
+                (
+                    "request_id",
+                    models.CharField(blank=True, max_length=64, verbose_name="id de solicitud"),
+                ),
+                ("previous_hash", models.CharField(max_length=64, verbose_name="hash anterior")),
+                ("entry_hash", models.CharField(max_length=64, unique=True, verbose_name="hash")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="actor",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'evento de auditoría',
-                'verbose_name_plural': 'eventos de auditoría',
-                'ordering': ['id'],
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='audit_audit_object__0e78a5_idx')],
+                "verbose_name": "evento de auditoría",
+                "verbose_name_plural": "eventos de auditoría",
+                "ordering": ["id"],
+                "indexes": [
+                    models.Index(
+                        fields=["object_type", "object_id"], name="audit_audit_object__0e78a5_idx"
+                    )
+                ],
             },
         ),
     ]

@@ -176,7 +176,12 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name="LegacyChain",
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
                 ("rows", models.BigIntegerField(verbose_name="filas")),
                 ("tip", models.CharField(max_length=64, verbose_name="último hash")),
             ],
@@ -188,13 +193,21 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name="TreeHead",
             fields=[
-                ("size", models.BigIntegerField(primary_key=True, serialize=False, verbose_name="hojas")),
+                (
+                    "size",
+                    models.BigIntegerField(primary_key=True, serialize=False, verbose_name="hojas"),
+                ),
                 ("root_hash", models.CharField(max_length=64, verbose_name="raíz")),
                 ("frontier", models.JSONField(default=list, verbose_name="frontera")),
                 ("note", models.TextField(verbose_name="cabeza firmada")),
                 ("key_name", models.CharField(max_length=200, verbose_name="clave")),
                 ("created_at", models.DateTimeField(verbose_name="firmada el")),
-                ("legacy_tip", models.CharField(blank=True, max_length=64, verbose_name="último hash de la cadena anterior")),
+                (
+                    "legacy_tip",
+                    models.CharField(
+                        blank=True, max_length=64, verbose_name="último hash de la cadena anterior"
+                    ),
+                ),
             ],
             options={
                 "verbose_name": "cabeza firmada del registro de auditoría",
@@ -205,10 +218,26 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name="AuditLeaf",
             fields=[
-                ("index", models.BigIntegerField(primary_key=True, serialize=False, verbose_name="posición")),
-                ("content_hash", models.CharField(max_length=64, verbose_name="hash del contenido")),
+                (
+                    "index",
+                    models.BigIntegerField(
+                        primary_key=True, serialize=False, verbose_name="posición"
+                    ),
+                ),
+                (
+                    "content_hash",
+                    models.CharField(max_length=64, verbose_name="hash del contenido"),
+                ),
                 ("leaf_hash", models.CharField(max_length=64, verbose_name="hash de la hoja")),
-                ("event", models.OneToOneField(on_delete=models.deletion.PROTECT, related_name="leaf", to="audit.auditevent", verbose_name="evento")),
+                (
+                    "event",
+                    models.OneToOneField(
+                        on_delete=models.deletion.PROTECT,
+                        related_name="leaf",
+                        to="audit.auditevent",
+                        verbose_name="evento",
+                    ),
+                ),
             ],
             options={
                 "verbose_name": "hoja del registro de auditoría",

@@ -4,25 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Call',
+            name="Call",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=50, unique=True, verbose_name='código')),
-                ('name', models.CharField(max_length=255, verbose_name='nombre')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='creada el')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=50, unique=True, verbose_name="código")),
+                ("name", models.CharField(max_length=255, verbose_name="nombre")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="creada el")),
             ],
             options={
-                'verbose_name': 'convocatoria',
-                'verbose_name_plural': 'convocatorias',
-                'ordering': ['-created_at'],
+                "verbose_name": "convocatoria",
+                "verbose_name_plural": "convocatorias",
+                "ordering": ["-created_at"],
             },
         ),
     ]

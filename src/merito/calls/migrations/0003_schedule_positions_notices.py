@@ -5,138 +5,250 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('calls', '0002_initial'),
-        ('organizations', '0001_initial'),
+        ("calls", "0002_initial"),
+        ("organizations", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CallDocument',
+            name="CallDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=255, verbose_name='título')),
-                ('file', models.FileField(upload_to='calls/', verbose_name='archivo')),
-                ('published_at', models.DateTimeField(blank=True, help_text='En blanco: no publicado.', null=True, verbose_name='publicado el')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=255, verbose_name="título")),
+                ("file", models.FileField(upload_to="calls/", verbose_name="archivo")),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="En blanco: no publicado.",
+                        null=True,
+                        verbose_name="publicado el",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'documento de la convocatoria',
-                'verbose_name_plural': 'documentos de la convocatoria',
-                'ordering': ['-published_at', '-pk'],
+                "verbose_name": "documento de la convocatoria",
+                "verbose_name_plural": "documentos de la convocatoria",
+                "ordering": ["-published_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Notice',
+            name="Notice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=255, verbose_name='título')),
-                ('body', models.TextField(verbose_name='texto')),
-                ('published_at', models.DateTimeField(blank=True, help_text='En blanco: no publicado.', null=True, verbose_name='publicado el')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=255, verbose_name="título")),
+                ("body", models.TextField(verbose_name="texto")),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="En blanco: no publicado.",
+                        null=True,
+                        verbose_name="publicado el",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'aviso',
-                'verbose_name_plural': 'avisos',
-                'ordering': ['-published_at', '-pk'],
+                "verbose_name": "aviso",
+                "verbose_name_plural": "avisos",
+                "ordering": ["-published_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Position',
+            name="Position",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=50, verbose_name='código')),
-                ('name', models.CharField(max_length=255, verbose_name='denominación')),
-                ('region', models.CharField(blank=True, max_length=100, verbose_name='región')),
-                ('group', models.CharField(blank=True, max_length=150, verbose_name='grupo de competencia')),
-                ('level', models.CharField(blank=True, max_length=100, verbose_name='escala, nivel o grado')),
-                ('vacancies', models.PositiveIntegerField(default=0, verbose_name='vacantes')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=50, verbose_name="código")),
+                ("name", models.CharField(max_length=255, verbose_name="denominación")),
+                ("region", models.CharField(blank=True, max_length=100, verbose_name="región")),
+                (
+                    "group",
+                    models.CharField(
+                        blank=True, max_length=150, verbose_name="grupo de competencia"
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="escala, nivel o grado"
+                    ),
+                ),
+                ("vacancies", models.PositiveIntegerField(default=0, verbose_name="vacantes")),
             ],
             options={
-                'verbose_name': 'empleo o plaza',
-                'verbose_name_plural': 'empleos y plazas',
-                'ordering': ['code'],
+                "verbose_name": "empleo o plaza",
+                "verbose_name_plural": "empleos y plazas",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Stage',
+            name="Stage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='nombre')),
-                ('kind', models.CharField(choices=[('inscriptions', 'Inscripciones'), ('requirements', 'Verificación de requisitos'), ('tests', 'Aplicación de pruebas'), ('results', 'Publicación de resultados'), ('claims', 'Reclamaciones'), ('other', 'Otra actividad')], default='other', max_length=20, verbose_name='tipo')),
-                ('start_date', models.DateField(verbose_name='fecha de inicio')),
-                ('end_date', models.DateField(verbose_name='fecha de cierre')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='orden')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="nombre")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("inscriptions", "Inscripciones"),
+                            ("requirements", "Verificación de requisitos"),
+                            ("tests", "Aplicación de pruebas"),
+                            ("results", "Publicación de resultados"),
+                            ("claims", "Reclamaciones"),
+                            ("other", "Otra actividad"),
+                        ],
+                        default="other",
+                        max_length=20,
+                        verbose_name="tipo",
+                    ),
+                ),
+                ("start_date", models.DateField(verbose_name="fecha de inicio")),
+                ("end_date", models.DateField(verbose_name="fecha de cierre")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="orden")),
             ],
             options={
-                'verbose_name': 'etapa',
-                'verbose_name_plural': 'etapas (cronograma)',
-                'ordering': ['order', 'start_date', 'pk'],
+                "verbose_name": "etapa",
+                "verbose_name_plural": "etapas (cronograma)",
+                "ordering": ["order", "start_date", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='call',
-            name='description',
-            field=models.TextField(blank=True, verbose_name='descripción'),
+            model_name="call",
+            name="description",
+            field=models.TextField(blank=True, verbose_name="descripción"),
         ),
         migrations.AddField(
-            model_name='call',
-            name='is_public',
-            field=models.BooleanField(default=False, help_text='Mantener visible al público: la convocatoria aparece en el catálogo.', verbose_name='visible al público'),
+            model_name="call",
+            name="is_public",
+            field=models.BooleanField(
+                default=False,
+                help_text="Mantener visible al público: la convocatoria aparece en el catálogo.",
+                verbose_name="visible al público",
+            ),
         ),
         migrations.AddField(
-            model_name='call',
-            name='rubric_id',
-            field=models.CharField(blank=True, help_text='Identificador del archivo de rúbrica del motor de calificación.', max_length=100, verbose_name='rúbrica'),
+            model_name="call",
+            name="rubric_id",
+            field=models.CharField(
+                blank=True,
+                help_text="Identificador del archivo de rúbrica del motor de calificación.",
+                max_length=100,
+                verbose_name="rúbrica",
+            ),
         ),
         migrations.AddField(
-            model_name='call',
-            name='search_text',
-            field=models.TextField(blank=True, default='', editable=False),
+            model_name="call",
+            name="search_text",
+            field=models.TextField(blank=True, default="", editable=False),
         ),
         migrations.AddField(
-            model_name='call',
-            name='state',
-            field=models.CharField(choices=[('draft', 'Borrador'), ('open', 'Abierta'), ('closed', 'Cerrada'), ('cancelled', 'Cancelada'), ('suspended', 'Suspendida')], default='draft', max_length=10, verbose_name='estado'),
+            model_name="call",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Borrador"),
+                    ("open", "Abierta"),
+                    ("closed", "Cerrada"),
+                    ("cancelled", "Cancelada"),
+                    ("suspended", "Suspendida"),
+                ],
+                default="draft",
+                max_length=10,
+                verbose_name="estado",
+            ),
         ),
         migrations.AddField(
-            model_name='call',
-            name='year',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='año'),
+            model_name="call",
+            name="year",
+            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="año"),
         ),
         migrations.AddIndex(
-            model_name='call',
-            index=models.Index(fields=['is_public', 'state', 'year'], name='calls_call_is_publ_f36868_idx'),
+            model_name="call",
+            index=models.Index(
+                fields=["is_public", "state", "year"], name="calls_call_is_publ_f36868_idx"
+            ),
         ),
         migrations.AddField(
-            model_name='calldocument',
-            name='call',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='calls.call', verbose_name='convocatoria'),
+            model_name="calldocument",
+            name="call",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="documents",
+                to="calls.call",
+                verbose_name="convocatoria",
+            ),
         ),
         migrations.AddField(
-            model_name='notice',
-            name='call',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notices', to='calls.call', verbose_name='convocatoria'),
+            model_name="notice",
+            name="call",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="notices",
+                to="calls.call",
+                verbose_name="convocatoria",
+            ),
         ),
         migrations.AddField(
-            model_name='position',
-            name='call',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='positions', to='calls.call', verbose_name='convocatoria'),
+            model_name="position",
+            name="call",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="positions",
+                to="calls.call",
+                verbose_name="convocatoria",
+            ),
         ),
         migrations.AddField(
-            model_name='stage',
-            name='call',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stages', to='calls.call', verbose_name='convocatoria'),
+            model_name="stage",
+            name="call",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="stages",
+                to="calls.call",
+                verbose_name="convocatoria",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='position',
-            constraint=models.UniqueConstraint(fields=('call', 'code'), name='calls_position_unique_code'),
+            model_name="position",
+            constraint=models.UniqueConstraint(
+                fields=("call", "code"), name="calls_position_unique_code"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='position',
-            constraint=models.CheckConstraint(condition=models.Q(('vacancies__gte', 0)), name='calls_position_vacancies_not_negative', violation_error_message='Las vacantes no pueden ser negativas.'),
+            model_name="position",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("vacancies__gte", 0)),
+                name="calls_position_vacancies_not_negative",
+                violation_error_message="Las vacantes no pueden ser negativas.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='stage',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__gte', models.F('start_date'))), name='calls_stage_end_after_start', violation_error_message='La fecha de cierre no puede ser anterior a la fecha de inicio.'),
+            model_name="stage",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end_date__gte", models.F("start_date"))),
+                name="calls_stage_end_after_start",
+                violation_error_message="La fecha de cierre no puede ser anterior a la fecha de inicio.",
+            ),
         ),
     ]

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,71 +14,217 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='UpdateCase',
+            name="UpdateCase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(blank=True, max_length=20, unique=True, verbose_name='número de caso')),
-                ('state', models.CharField(choices=[('draft', 'En diligenciamiento'), ('verification', 'Verificación'), ('correction', 'Corrección'), ('approved', 'Aprobado'), ('lapsed', 'Desistido')], default='draft', max_length=14, verbose_name='estado')),
-                ('round', models.PositiveSmallIntegerField(default=0, help_text='Cuántas veces se ha enviado a verificación.', verbose_name='envío')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='creado el')),
-                ('last_activity_at', models.DateTimeField(verbose_name='última actividad del par')),
-                ('reminders_sent', models.PositiveSmallIntegerField(default=0, verbose_name='recordatorios enviados')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='enviado el')),
-                ('consent_version', models.CharField(blank=True, max_length=20, verbose_name='versión del consentimiento')),
-                ('consent_at', models.DateTimeField(blank=True, null=True, verbose_name='consentimiento aceptado el')),
-                ('snapshot', models.JSONField(blank=True, null=True, verbose_name='hoja de vida enviada')),
-                ('snapshot_sha256', models.CharField(blank=True, max_length=64, verbose_name='SHA-256 de la hoja de vida')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='cerrado el')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='update_cases', to=settings.AUTH_USER_MODEL, verbose_name='par académico')),
-                ('verifier', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='verified_cases', to=settings.AUTH_USER_MODEL, verbose_name='verificador')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(
+                        blank=True, max_length=20, unique=True, verbose_name="número de caso"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "En diligenciamiento"),
+                            ("verification", "Verificación"),
+                            ("correction", "Corrección"),
+                            ("approved", "Aprobado"),
+                            ("lapsed", "Desistido"),
+                        ],
+                        default="draft",
+                        max_length=14,
+                        verbose_name="estado",
+                    ),
+                ),
+                (
+                    "round",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        help_text="Cuántas veces se ha enviado a verificación.",
+                        verbose_name="envío",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="creado el")),
+                ("last_activity_at", models.DateTimeField(verbose_name="última actividad del par")),
+                (
+                    "reminders_sent",
+                    models.PositiveSmallIntegerField(
+                        default=0, verbose_name="recordatorios enviados"
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="enviado el"),
+                ),
+                (
+                    "consent_version",
+                    models.CharField(
+                        blank=True, max_length=20, verbose_name="versión del consentimiento"
+                    ),
+                ),
+                (
+                    "consent_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="consentimiento aceptado el"
+                    ),
+                ),
+                (
+                    "snapshot",
+                    models.JSONField(blank=True, null=True, verbose_name="hoja de vida enviada"),
+                ),
+                (
+                    "snapshot_sha256",
+                    models.CharField(
+                        blank=True, max_length=64, verbose_name="SHA-256 de la hoja de vida"
+                    ),
+                ),
+                (
+                    "closed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="cerrado el"),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="update_cases",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="par académico",
+                    ),
+                ),
+                (
+                    "verifier",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="verified_cases",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="verificador",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'caso de actualización',
-                'verbose_name_plural': 'casos de actualización',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "caso de actualización",
+                "verbose_name_plural": "casos de actualización",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Observation',
+            name="Observation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('round', models.PositiveSmallIntegerField(verbose_name='envío')),
-                ('section', models.CharField(max_length=40, verbose_name='sección')),
-                ('entry_id', models.PositiveIntegerField(blank=True, null=True, verbose_name='registro')),
-                ('item_label', models.CharField(max_length=300, verbose_name='elemento')),
-                ('text', models.TextField(verbose_name='observación')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='creada el')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='verificador')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='observations', to='cases.updatecase', verbose_name='caso')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("round", models.PositiveSmallIntegerField(verbose_name="envío")),
+                ("section", models.CharField(max_length=40, verbose_name="sección")),
+                (
+                    "entry_id",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="registro"),
+                ),
+                ("item_label", models.CharField(max_length=300, verbose_name="elemento")),
+                ("text", models.TextField(verbose_name="observación")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="creada el")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="verificador",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="observations",
+                        to="cases.updatecase",
+                        verbose_name="caso",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'observación',
-                'verbose_name_plural': 'observaciones',
-                'ordering': ['round', 'section', 'entry_id', 'id'],
+                "verbose_name": "observación",
+                "verbose_name_plural": "observaciones",
+                "ordering": ["round", "section", "entry_id", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CaseEvent',
+            name="CaseEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('opened', 'Caso creado'), ('submitted', 'Enviado a verificación'), ('assigned', 'Asignado a un verificador'), ('returned', 'Devuelto para corrección'), ('approved', 'Aprobado'), ('reminded', 'Recordatorio por inactividad'), ('lapsed', 'Cerrado por inactividad (desistido)')], max_length=12, verbose_name='tipo')),
-                ('at', models.DateTimeField(auto_now_add=True, verbose_name='fecha')),
-                ('message', models.TextField(blank=True, verbose_name='detalle')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='realizado por')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='cases.updatecase', verbose_name='caso')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("opened", "Caso creado"),
+                            ("submitted", "Enviado a verificación"),
+                            ("assigned", "Asignado a un verificador"),
+                            ("returned", "Devuelto para corrección"),
+                            ("approved", "Aprobado"),
+                            ("reminded", "Recordatorio por inactividad"),
+                            ("lapsed", "Cerrado por inactividad (desistido)"),
+                        ],
+                        max_length=12,
+                        verbose_name="tipo",
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, verbose_name="fecha")),
+                ("message", models.TextField(blank=True, verbose_name="detalle")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="realizado por",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="cases.updatecase",
+                        verbose_name="caso",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'evento del caso',
-                'verbose_name_plural': 'eventos del caso',
-                'ordering': ['at', 'id'],
+                "verbose_name": "evento del caso",
+                "verbose_name_plural": "eventos del caso",
+                "ordering": ["at", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='updatecase',
-            index=models.Index(fields=['state', 'last_activity_at'], name='cases_updat_state_bdbaa3_idx'),
+            model_name="updatecase",
+            index=models.Index(
+                fields=["state", "last_activity_at"], name="cases_updat_state_bdbaa3_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='updatecase',
-            constraint=models.UniqueConstraint(condition=models.Q(('state__in', ['draft', 'verification', 'correction'])), fields=('user',), name='one_open_update_case_per_person'),
+            model_name="updatecase",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("state__in", ["draft", "verification", "correction"])),
+                fields=("user",),
+                name="one_open_update_case_per_person",
+            ),
         ),
     ]

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,26 +15,104 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Document',
+            name="Document",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('identity', 'Documento de identidad'), ('diploma', 'Diploma o acta de grado'), ('convalidation', 'Resolución de convalidación del título'), ('work_certificate', 'Certificado laboral'), ('rut', 'RUT (NIT)'), ('professional_card', 'Tarjeta profesional'), ('disciplinary_record', 'Certificado de antecedentes disciplinarios'), ('arl', 'Certificado de ARL o carta firmada'), ('military_card', 'Libreta militar'), ('disability', 'Certificado de discapacidad'), ('commitment_letter', 'Carta de compromiso por documento pendiente'), ('claim_annex', 'Anexo de reclamación'), ('other', 'Otro documento')], max_length=32, verbose_name='tipo de documento')),
-                ('original_name', models.CharField(max_length=255, verbose_name='nombre del archivo')),
-                ('sha256', models.CharField(db_index=True, max_length=64, verbose_name='SHA-256')),
-                ('size', models.PositiveBigIntegerField(verbose_name='tamaño en bytes')),
-                ('page_count', models.PositiveIntegerField(verbose_name='páginas')),
-                ('storage_name', models.CharField(max_length=255, verbose_name='archivo almacenado')),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='cargado el')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='documents', to=settings.AUTH_USER_MODEL, verbose_name='titular')),
-                ('replaces', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='replaced_by', to='documents.document', verbose_name='reemplaza a')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='cargado por')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("identity", "Documento de identidad"),
+                            ("diploma", "Diploma o acta de grado"),
+                            ("convalidation", "Resolución de convalidación del título"),
+                            ("work_certificate", "Certificado laboral"),
+                            ("rut", "RUT (NIT)"),
+                            ("professional_card", "Tarjeta profesional"),
+                            ("disciplinary_record", "Certificado de antecedentes disciplinarios"),
+                            ("arl", "Certificado de ARL o carta firmada"),
+                            ("military_card", "Libreta militar"),
+                            ("disability", "Certificado de discapacidad"),
+                            ("commitment_letter", "Carta de compromiso por documento pendiente"),
+                            ("claim_annex", "Anexo de reclamación"),
+                            ("other", "Otro documento"),
+                        ],
+                        max_length=32,
+                        verbose_name="tipo de documento",
+                    ),
+                ),
+                (
+                    "original_name",
+                    models.CharField(max_length=255, verbose_name="nombre del archivo"),
+                ),
+                ("sha256", models.CharField(db_index=True, max_length=64, verbose_name="SHA-256")),
+                ("size", models.PositiveBigIntegerField(verbose_name="tamaño en bytes")),
+                ("page_count", models.PositiveIntegerField(verbose_name="páginas")),
+                (
+                    "storage_name",
+                    models.CharField(max_length=255, verbose_name="archivo almacenado"),
+                ),
+                (
+                    "uploaded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="cargado el"
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="documents",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="titular",
+                    ),
+                ),
+                (
+                    "replaces",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="replaced_by",
+                        to="documents.document",
+                        verbose_name="reemplaza a",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="cargado por",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'documento',
-                'verbose_name_plural': 'documentos',
-                'ordering': ['-uploaded_at', '-id'],
-                'indexes': [models.Index(fields=['owner', 'kind'], name='documents_owner_kind')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('sha256__regex', '^[0-9a-f]{64}$')), name='documents_sha256_hex'), models.CheckConstraint(condition=models.Q(('size__gt', 0)), name='documents_size_positive'), models.CheckConstraint(condition=models.Q(('page_count__gt', 0)), name='documents_has_pages'), models.CheckConstraint(condition=models.Q(('replaces', models.F('id')), _negated=True), name='documents_not_replacing_itself')],
+                "verbose_name": "documento",
+                "verbose_name_plural": "documentos",
+                "ordering": ["-uploaded_at", "-id"],
+                "indexes": [models.Index(fields=["owner", "kind"], name="documents_owner_kind")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("sha256__regex", "^[0-9a-f]{64}$")),
+                        name="documents_sha256_hex",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("size__gt", 0)), name="documents_size_positive"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("page_count__gt", 0)), name="documents_has_pages"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("replaces", models.F("id")), _negated=True),
+                        name="documents_not_replacing_itself",
+                    ),
+                ],
             },
         ),
     ]

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,25 +14,49 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='OutboundEmail',
+            name="OutboundEmail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(db_index=True, max_length=60, verbose_name='tipo')),
-                ('to', models.EmailField(max_length=254, verbose_name='destinatario')),
-                ('subject', models.CharField(max_length=255, verbose_name='asunto')),
-                ('body_text', models.TextField(verbose_name='texto')),
-                ('body_html', models.TextField(blank=True, verbose_name='HTML')),
-                ('status', models.CharField(choices=[('queued', 'En cola'), ('sent', 'Enviado'), ('failed', 'Fallido')], db_index=True, default='queued', max_length=10, verbose_name='estado')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='intentos')),
-                ('last_error', models.TextField(blank=True, verbose_name='último error')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='creado el')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='enviado el')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='outbound_emails', to=settings.AUTH_USER_MODEL, verbose_name='usuario')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(db_index=True, max_length=60, verbose_name="tipo")),
+                ("to", models.EmailField(max_length=254, verbose_name="destinatario")),
+                ("subject", models.CharField(max_length=255, verbose_name="asunto")),
+                ("body_text", models.TextField(verbose_name="texto")),
+                ("body_html", models.TextField(blank=True, verbose_name="HTML")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("queued", "En cola"), ("sent", "Enviado"), ("failed", "Fallido")],
+                        db_index=True,
+                        default="queued",
+                        max_length=10,
+                        verbose_name="estado",
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="intentos")),
+                ("last_error", models.TextField(blank=True, verbose_name="último error")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="creado el")),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="enviado el")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="outbound_emails",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="usuario",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'correo saliente',
-                'verbose_name_plural': 'correos salientes',
-                'ordering': ['-created_at'],
+                "verbose_name": "correo saliente",
+                "verbose_name_plural": "correos salientes",
+                "ordering": ["-created_at"],
             },
         ),
     ]

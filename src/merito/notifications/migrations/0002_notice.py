@@ -6,28 +6,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0001_initial'),
+        ("notifications", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Notice',
+            name="Notice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='título')),
-                ('body', models.TextField(blank=True, verbose_name='texto')),
-                ('url', models.CharField(blank=True, max_length=300, verbose_name='enlace')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='creado el')),
-                ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='leído el')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notices', to=settings.AUTH_USER_MODEL, verbose_name='usuario')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="título")),
+                ("body", models.TextField(blank=True, verbose_name="texto")),
+                ("url", models.CharField(blank=True, max_length=300, verbose_name="enlace")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        auto_now_add=True, db_index=True, verbose_name="creado el"
+                    ),
+                ),
+                ("read_at", models.DateTimeField(blank=True, null=True, verbose_name="leído el")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notices",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="usuario",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'aviso',
-                'verbose_name_plural': 'avisos',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "aviso",
+                "verbose_name_plural": "avisos",
+                "ordering": ["-created_at", "-id"],
             },
         ),
     ]

@@ -8,20 +8,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0002_notice'),
+        ("notifications", "0002_notice"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='outboundemail',
-            name='handed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='entregado a la cola el'),
+            model_name="outboundemail",
+            name="handed_at",
+            field=models.DateTimeField(
+                blank=True, null=True, verbose_name="entregado a la cola el"
+            ),
         ),
         migrations.AddIndex(
-            model_name='outboundemail',
-            index=models.Index(condition=models.Q(('handed_at__isnull', True), ('status', 'queued')), fields=['id'], name='outbox_waiting_fan_out'),
+            model_name="outboundemail",
+            index=models.Index(
+                condition=models.Q(("handed_at__isnull", True), ("status", "queued")),
+                fields=["id"],
+                name="outbox_waiting_fan_out",
+            ),
         ),
     ]

@@ -6,47 +6,162 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('calls', '0001_initial'),
+        ("calls", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Organization',
+            name="Organization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255, verbose_name='nombre')),
-                ('short_name', models.CharField(max_length=50, unique=True, verbose_name='sigla')),
-                ('kind', models.CharField(choices=[('ministry', 'Ministerio'), ('commission', 'Comisión'), ('regional', 'Entidad regional (DRE, secretaría)'), ('local', 'Unidad local (UGEL)'), ('school', 'Institución educativa'), ('operator', 'Operador del proceso de selección'), ('entity', 'Entidad pública')], max_length=20, verbose_name='tipo')),
-                ('country', models.CharField(choices=[('CO', 'Colombia'), ('PE', 'Perú')], max_length=2, verbose_name='país')),
-                ('time_zone', models.CharField(blank=True, max_length=40, verbose_name='zona horaria legal')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='organizations.organization', verbose_name='organización superior')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="nombre")),
+                ("short_name", models.CharField(max_length=50, unique=True, verbose_name="sigla")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("ministry", "Ministerio"),
+                            ("commission", "Comisión"),
+                            ("regional", "Entidad regional (DRE, secretaría)"),
+                            ("local", "Unidad local (UGEL)"),
+                            ("school", "Institución educativa"),
+                            ("operator", "Operador del proceso de selección"),
+                            ("entity", "Entidad pública"),
+                        ],
+                        max_length=20,
+                        verbose_name="tipo",
+                    ),
+                ),
+                (
+                    "country",
+                    models.CharField(
+                        choices=[("CO", "Colombia"), ("PE", "Perú")],
+                        max_length=2,
+                        verbose_name="país",
+                    ),
+                ),
+                (
+                    "time_zone",
+                    models.CharField(blank=True, max_length=40, verbose_name="zona horaria legal"),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="organizations.organization",
+                        verbose_name="organización superior",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organización',
-                'verbose_name_plural': 'organizaciones',
-                'ordering': ['name'],
+                "verbose_name": "organización",
+                "verbose_name_plural": "organizaciones",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='RoleAssignment',
+            name="RoleAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('process_management', 'Gerencia del proceso'), ('operator_admin', 'Administrador del operador'), ('supervisor', 'Supervisor'), ('analyst', 'Analista'), ('auditor', 'Auditor'), ('claims_analyst', 'Analista de reclamación'), ('legal', 'Jurídico'), ('committee_president', 'Presidente de comité'), ('committee_member', 'Miembro de comité'), ('school_director', 'Director de IE'), ('verifier', 'Verificador'), ('applicant', 'Postulante')], max_length=30, verbose_name='rol')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='asignado el')),
-                ('call', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='role_assignments', to='calls.call', verbose_name='convocatoria')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='asignado por')),
-                ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='role_assignments', to='organizations.organization', verbose_name='organización')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='role_assignments', to=settings.AUTH_USER_MODEL, verbose_name='usuario')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("process_management", "Gerencia del proceso"),
+                            ("operator_admin", "Administrador del operador"),
+                            ("supervisor", "Supervisor"),
+                            ("analyst", "Analista"),
+                            ("auditor", "Auditor"),
+                            ("claims_analyst", "Analista de reclamación"),
+                            ("legal", "Jurídico"),
+                            ("committee_president", "Presidente de comité"),
+                            ("committee_member", "Miembro de comité"),
+                            ("school_director", "Director de IE"),
+                            ("verifier", "Verificador"),
+                            ("applicant", "Postulante"),
+                        ],
+                        max_length=30,
+                        verbose_name="rol",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="asignado el")),
+                (
+                    "call",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="role_assignments",
+                        to="calls.call",
+                        verbose_name="convocatoria",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="asignado por",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="role_assignments",
+                        to="organizations.organization",
+                        verbose_name="organización",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="role_assignments",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="usuario",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'asignación de rol',
-                'verbose_name_plural': 'asignaciones de rol',
-                'constraints': [models.CheckConstraint(condition=models.Q(('organization__isnull', False), ('call__isnull', False), _negated=True), name='organizations_roleassignment_one_scope', violation_error_message='Un rol se asigna a una organización o a una convocatoria, no a ambas.'), models.UniqueConstraint(fields=('user', 'role', 'organization', 'call'), name='organizations_roleassignment_unique', nulls_distinct=False)],
+                "verbose_name": "asignación de rol",
+                "verbose_name_plural": "asignaciones de rol",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("organization__isnull", False), ("call__isnull", False), _negated=True
+                        ),
+                        name="organizations_roleassignment_one_scope",
+                        violation_error_message="Un rol se asigna a una organización o a una convocatoria, no a ambas.",
+                    ),
+                    models.UniqueConstraint(
+                        fields=("user", "role", "organization", "call"),
+                        name="organizations_roleassignment_unique",
+                        nulls_distinct=False,
+                    ),
+                ],
             },
         ),
     ]

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,22 +14,76 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='PeerMembership',
+            name="PeerMembership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('group', models.CharField(choices=[('conaces', 'Comisionado de sala de evaluación de la Conaces'), ('rc', 'Par académico de Registro Calificado'), ('cna', 'Par académico del CNA')], max_length=12, verbose_name='grupo')),
-                ('state', models.CharField(choices=[('active', 'Activo'), ('inactive', 'Inactivo')], default='active', max_length=10, verbose_name='estado')),
-                ('knowledge_area', models.CharField(blank=True, max_length=120, verbose_name='área de conocimiento')),
-                ('region', models.CharField(blank=True, max_length=100, verbose_name='departamento o región')),
-                ('source', models.CharField(default='import', help_text='import: banco existente; recognition: reconocido por solicitud; call: convocatoria.', max_length=20, verbose_name='origen')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='creado el')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='peer_memberships', to=settings.AUTH_USER_MODEL, verbose_name='persona')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "group",
+                    models.CharField(
+                        choices=[
+                            ("conaces", "Comisionado de sala de evaluación de la Conaces"),
+                            ("rc", "Par académico de Registro Calificado"),
+                            ("cna", "Par académico del CNA"),
+                        ],
+                        max_length=12,
+                        verbose_name="grupo",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("active", "Activo"), ("inactive", "Inactivo")],
+                        default="active",
+                        max_length=10,
+                        verbose_name="estado",
+                    ),
+                ),
+                (
+                    "knowledge_area",
+                    models.CharField(
+                        blank=True, max_length=120, verbose_name="área de conocimiento"
+                    ),
+                ),
+                (
+                    "region",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="departamento o región"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        default="import",
+                        help_text="import: banco existente; recognition: reconocido por solicitud; call: convocatoria.",
+                        max_length=20,
+                        verbose_name="origen",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="creado el")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="peer_memberships",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="persona",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'integrante del banco de pares',
-                'verbose_name_plural': 'integrantes del banco de pares',
-                'ordering': ['user_id', 'group'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'group'), name='peer_membership_once_per_group')],
+                "verbose_name": "integrante del banco de pares",
+                "verbose_name_plural": "integrantes del banco de pares",
+                "ordering": ["user_id", "group"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "group"), name="peer_membership_once_per_group"
+                    )
+                ],
             },
         ),
     ]

@@ -6,92 +6,273 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0001_initial'),
-        ('peers', '0001_initial'),
+        ("documents", "0001_initial"),
+        ("peers", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EmailBounce',
+            name="EmailBounce",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('address', models.EmailField(db_index=True, max_length=254, verbose_name='correo')),
-                ('reason', models.CharField(blank=True, max_length=255, verbose_name='motivo')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='registrado el')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='registrado por')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='email_bounces', to=settings.AUTH_USER_MODEL, verbose_name='persona')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "address",
+                    models.EmailField(db_index=True, max_length=254, verbose_name="correo"),
+                ),
+                ("reason", models.CharField(blank=True, max_length=255, verbose_name="motivo")),
+                (
+                    "recorded_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="registrado el"),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="registrado por",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="email_bounces",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="persona",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'correo rebotado',
-                'verbose_name_plural': 'correos rebotados',
-                'ordering': ['-recorded_at', '-id'],
+                "verbose_name": "correo rebotado",
+                "verbose_name_plural": "correos rebotados",
+                "ordering": ["-recorded_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PeerImport',
+            name="PeerImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file_name', models.CharField(max_length=255, verbose_name='archivo')),
-                ('content', models.BinaryField(verbose_name='contenido')),
-                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='cargado el')),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='confirmado el')),
-                ('report', models.JSONField(blank=True, default=dict, verbose_name='resultado')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='cargado por')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file_name", models.CharField(max_length=255, verbose_name="archivo")),
+                ("content", models.BinaryField(verbose_name="contenido")),
+                ("sha256", models.CharField(max_length=64, verbose_name="SHA-256")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="cargado el")),
+                (
+                    "confirmed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="confirmado el"),
+                ),
+                ("report", models.JSONField(blank=True, default=dict, verbose_name="resultado")),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="cargado por",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'importación del banco de pares',
-                'verbose_name_plural': 'importaciones del banco de pares',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "importación del banco de pares",
+                "verbose_name_plural": "importaciones del banco de pares",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='EmailChangeRequest',
+            name="EmailChangeRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('pending', 'Pendiente'), ('approved', 'Aprobada'), ('rejected', 'Rechazada')], default='pending', max_length=10, verbose_name='estado')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='recibida el')),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='revisada el')),
-                ('decision_reason', models.TextField(blank=True, verbose_name='motivo de la decisión')),
-                ('previous_email', models.EmailField(max_length=254, verbose_name='correo anterior')),
-                ('new_email', models.EmailField(max_length=254, verbose_name='correo nuevo')),
-                ('identity_document', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.document', verbose_name='documento de identidad')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='revisada por')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='peer_email_change_requests', to=settings.AUTH_USER_MODEL, verbose_name='persona')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pendiente"),
+                            ("approved", "Aprobada"),
+                            ("rejected", "Rechazada"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="estado",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="recibida el")),
+                (
+                    "reviewed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="revisada el"),
+                ),
+                (
+                    "decision_reason",
+                    models.TextField(blank=True, verbose_name="motivo de la decisión"),
+                ),
+                (
+                    "previous_email",
+                    models.EmailField(max_length=254, verbose_name="correo anterior"),
+                ),
+                ("new_email", models.EmailField(max_length=254, verbose_name="correo nuevo")),
+                (
+                    "identity_document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="documents.document",
+                        verbose_name="documento de identidad",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="revisada por",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="peer_email_change_requests",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="persona",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'solicitud de cambio de correo',
-                'verbose_name_plural': 'solicitudes de cambio de correo',
-                'ordering': ['created_at', 'id'],
-                'abstract': False,
-                'constraints': [models.UniqueConstraint(condition=models.Q(('state', 'pending')), fields=('user',), name='peer_one_pending_email_change_per_person')],
+                "verbose_name": "solicitud de cambio de correo",
+                "verbose_name_plural": "solicitudes de cambio de correo",
+                "ordering": ["created_at", "id"],
+                "abstract": False,
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("state", "pending")),
+                        fields=("user",),
+                        name="peer_one_pending_email_change_per_person",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RecognitionRequest',
+            name="RecognitionRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('pending', 'Pendiente'), ('approved', 'Aprobada'), ('rejected', 'Rechazada')], default='pending', max_length=10, verbose_name='estado')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='recibida el')),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='revisada el')),
-                ('decision_reason', models.TextField(blank=True, verbose_name='motivo de la decisión')),
-                ('group', models.CharField(choices=[('conaces', 'Comisionado de sala de evaluación de la Conaces'), ('rc', 'Par académico de Registro Calificado'), ('cna', 'Par académico del CNA')], max_length=12, verbose_name='grupo')),
-                ('knowledge_area', models.CharField(blank=True, max_length=120, verbose_name='área de conocimiento')),
-                ('region', models.CharField(blank=True, max_length=100, verbose_name='departamento o región')),
-                ('explanation', models.TextField(blank=True, verbose_name='explicación')),
-                ('proof', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.document', verbose_name='evidencia')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='revisada por')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='peer_recognition_requests', to=settings.AUTH_USER_MODEL, verbose_name='persona')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pendiente"),
+                            ("approved", "Aprobada"),
+                            ("rejected", "Rechazada"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="estado",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="recibida el")),
+                (
+                    "reviewed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="revisada el"),
+                ),
+                (
+                    "decision_reason",
+                    models.TextField(blank=True, verbose_name="motivo de la decisión"),
+                ),
+                (
+                    "group",
+                    models.CharField(
+                        choices=[
+                            ("conaces", "Comisionado de sala de evaluación de la Conaces"),
+                            ("rc", "Par académico de Registro Calificado"),
+                            ("cna", "Par académico del CNA"),
+                        ],
+                        max_length=12,
+                        verbose_name="grupo",
+                    ),
+                ),
+                (
+                    "knowledge_area",
+                    models.CharField(
+                        blank=True, max_length=120, verbose_name="área de conocimiento"
+                    ),
+                ),
+                (
+                    "region",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="departamento o región"
+                    ),
+                ),
+                ("explanation", models.TextField(blank=True, verbose_name="explicación")),
+                (
+                    "proof",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="documents.document",
+                        verbose_name="evidencia",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="revisada por",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="peer_recognition_requests",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="persona",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'solicitud de reconocimiento como par',
-                'verbose_name_plural': 'solicitudes de reconocimiento como par',
-                'ordering': ['created_at', 'id'],
-                'abstract': False,
-                'constraints': [models.UniqueConstraint(condition=models.Q(('state', 'pending')), fields=('user',), name='peer_one_pending_recognition_per_person')],
+                "verbose_name": "solicitud de reconocimiento como par",
+                "verbose_name_plural": "solicitudes de reconocimiento como par",
+                "ordering": ["created_at", "id"],
+                "abstract": False,
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("state", "pending")),
+                        fields=("user",),
+                        name="peer_one_pending_recognition_per_person",
+                    )
+                ],
             },
         ),
     ]

@@ -6,244 +6,969 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('documents', '0001_initial'),
+        ("documents", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Institution',
+            name="Institution",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255, verbose_name='nombre')),
-                ('snies_code', models.CharField(blank=True, max_length=20, verbose_name='código SNIES')),
-                ('state', models.CharField(choices=[('active', 'Activa'), ('proposed', 'Propuesta (en revisión)')], default='active', max_length=10, verbose_name='estado')),
-                ('search_key', models.CharField(db_index=True, editable=False, max_length=600)),
-                ('original_name', models.CharField(blank=True, help_text='Para instituciones extranjeras, el nombre como figura en el título.', max_length=255, verbose_name='nombre en el idioma original')),
-                ('country', models.CharField(help_text='Código ISO de dos letras, por ejemplo CO, PE, ES.', max_length=2, verbose_name='país')),
-                ('city', models.CharField(blank=True, max_length=100, verbose_name='ciudad')),
-                ('is_foreign', models.BooleanField(default=False, verbose_name='extranjera')),
-                ('proposed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='propuesta por')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="nombre")),
+                (
+                    "snies_code",
+                    models.CharField(blank=True, max_length=20, verbose_name="código SNIES"),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("active", "Activa"), ("proposed", "Propuesta (en revisión)")],
+                        default="active",
+                        max_length=10,
+                        verbose_name="estado",
+                    ),
+                ),
+                ("search_key", models.CharField(db_index=True, editable=False, max_length=600)),
+                (
+                    "original_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="Para instituciones extranjeras, el nombre como figura en el título.",
+                        max_length=255,
+                        verbose_name="nombre en el idioma original",
+                    ),
+                ),
+                (
+                    "country",
+                    models.CharField(
+                        help_text="Código ISO de dos letras, por ejemplo CO, PE, ES.",
+                        max_length=2,
+                        verbose_name="país",
+                    ),
+                ),
+                ("city", models.CharField(blank=True, max_length=100, verbose_name="ciudad")),
+                ("is_foreign", models.BooleanField(default=False, verbose_name="extranjera")),
+                (
+                    "proposed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="propuesta por",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'institución',
-                'verbose_name_plural': 'instituciones',
-                'ordering': ['name', 'id'],
+                "verbose_name": "institución",
+                "verbose_name_plural": "instituciones",
+                "ordering": ["name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Profile',
+            name="Profile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('birth_date', models.DateField(blank=True, null=True, verbose_name='fecha de nacimiento')),
-                ('alternate_phone', models.CharField(blank=True, help_text='Para poder localizarle en los procesos de preselección. Si no tiene otro celular, escriba un teléfono fijo con el indicativo (por ejemplo 601 3078079).', max_length=20, verbose_name='teléfono alterno')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='dirección de residencia')),
-                ('country', models.CharField(choices=[('CO', 'Colombia'), ('PE', 'Perú')], default='CO', max_length=2, verbose_name='país de residencia')),
-                ('department', models.CharField(blank=True, max_length=100, verbose_name='departamento o región')),
-                ('city', models.CharField(blank=True, max_length=100, verbose_name='ciudad o municipio')),
-                ('ethnic_group', models.CharField(blank=True, choices=[('none', 'Sin autorreconocimiento'), ('indigenous', 'Indígena'), ('rom', 'Gitano(a) o Rrom'), ('raizal', 'Raizal del Archipiélago de San Andrés, Providencia y Santa Catalina'), ('palenquero', 'Palenquero(a) de San Basilio'), ('afro', 'Negro(a), mulato(a), afrodescendiente, afrocolombiano(a)'), ('quechua', 'Quechua'), ('aimara', 'Aimara'), ('amazonian', 'Nativo o indígena de la Amazonía')], help_text='Obligatorio. Si no se reconoce en ningún grupo, elija «Sin autorreconocimiento».', max_length=20, verbose_name='autorreconocimiento étnico')),
-                ('has_disability', models.BooleanField(default=False, verbose_name='¿tiene alguna discapacidad?')),
-                ('nit', models.CharField(blank=True, help_text='El campo NIT corresponde a su RUT (Estatuto Tributario): escriba el número con el dígito de verificación.', max_length=20, verbose_name='NIT (RUT)')),
-                ('professional_card_number', models.CharField(blank=True, help_text='Opcional: déjelo en blanco si su profesión no requiere tarjeta profesional. Si lo diligencia, cargue la tarjeta y el certificado de antecedentes disciplinarios.', max_length=40, verbose_name='número de tarjeta profesional')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='actualizada el')),
-                ('arl_document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.document', verbose_name='certificado de ARL o carta firmada')),
-                ('disability_document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.document', verbose_name='certificado de discapacidad')),
-                ('disciplinary_record_document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.document', verbose_name='certificado de antecedentes disciplinarios')),
-                ('professional_card_document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.document', verbose_name='tarjeta profesional en PDF')),
-                ('rut_document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.document', verbose_name='RUT en PDF')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='profile', to=settings.AUTH_USER_MODEL, verbose_name='persona')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "birth_date",
+                    models.DateField(blank=True, null=True, verbose_name="fecha de nacimiento"),
+                ),
+                (
+                    "alternate_phone",
+                    models.CharField(
+                        blank=True,
+                        help_text="Para poder localizarle en los procesos de preselección. Si no tiene otro celular, escriba un teléfono fijo con el indicativo (por ejemplo 601 3078079).",
+                        max_length=20,
+                        verbose_name="teléfono alterno",
+                    ),
+                ),
+                (
+                    "address",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="dirección de residencia"
+                    ),
+                ),
+                (
+                    "country",
+                    models.CharField(
+                        choices=[("CO", "Colombia"), ("PE", "Perú")],
+                        default="CO",
+                        max_length=2,
+                        verbose_name="país de residencia",
+                    ),
+                ),
+                (
+                    "department",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="departamento o región"
+                    ),
+                ),
+                (
+                    "city",
+                    models.CharField(blank=True, max_length=100, verbose_name="ciudad o municipio"),
+                ),
+                (
+                    "ethnic_group",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("none", "Sin autorreconocimiento"),
+                            ("indigenous", "Indígena"),
+                            ("rom", "Gitano(a) o Rrom"),
+                            (
+                                "raizal",
+                                "Raizal del Archipiélago de San Andrés, Providencia y Santa Catalina",
+                            ),
+                            ("palenquero", "Palenquero(a) de San Basilio"),
+                            ("afro", "Negro(a), mulato(a), afrodescendiente, afrocolombiano(a)"),
+                            ("quechua", "Quechua"),
+                            ("aimara", "Aimara"),
+                            ("amazonian", "Nativo o indígena de la Amazonía"),
+                        ],
+                        help_text="Obligatorio. Si no se reconoce en ningún grupo, elija «Sin autorreconocimiento».",
+                        max_length=20,
+                        verbose_name="autorreconocimiento étnico",
+                    ),
+                ),
+                (
+                    "has_disability",
+                    models.BooleanField(default=False, verbose_name="¿tiene alguna discapacidad?"),
+                ),
+                (
+                    "nit",
+                    models.CharField(
+                        blank=True,
+                        help_text="El campo NIT corresponde a su RUT (Estatuto Tributario): escriba el número con el dígito de verificación.",
+                        max_length=20,
+                        verbose_name="NIT (RUT)",
+                    ),
+                ),
+                (
+                    "professional_card_number",
+                    models.CharField(
+                        blank=True,
+                        help_text="Opcional: déjelo en blanco si su profesión no requiere tarjeta profesional. Si lo diligencia, cargue la tarjeta y el certificado de antecedentes disciplinarios.",
+                        max_length=40,
+                        verbose_name="número de tarjeta profesional",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="actualizada el")),
+                (
+                    "arl_document",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="documents.document",
+                        verbose_name="certificado de ARL o carta firmada",
+                    ),
+                ),
+                (
+                    "disability_document",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="documents.document",
+                        verbose_name="certificado de discapacidad",
+                    ),
+                ),
+                (
+                    "disciplinary_record_document",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="documents.document",
+                        verbose_name="certificado de antecedentes disciplinarios",
+                    ),
+                ),
+                (
+                    "professional_card_document",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="documents.document",
+                        verbose_name="tarjeta profesional en PDF",
+                    ),
+                ),
+                (
+                    "rut_document",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="documents.document",
+                        verbose_name="RUT en PDF",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="profile",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="persona",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'hoja de vida',
-                'verbose_name_plural': 'hojas de vida',
+                "verbose_name": "hoja de vida",
+                "verbose_name_plural": "hojas de vida",
             },
         ),
         migrations.CreateModel(
-            name='Product',
+            name="Product",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('kind', models.CharField(choices=[('mc_book', 'MINCIENCIAS: Libro de investigación'), ('mc_chapter', 'MINCIENCIAS: Capítulo de libro de investigación'), ('mc_article', 'MINCIENCIAS: Artículo de investigación'), ('mc_article_d', 'MINCIENCIAS: Artículo de investigación calidad D'), ('mc_note', 'MINCIENCIAS: Nota científica'), ('mc_patent', 'MINCIENCIAS: Patente o modelo de utilidad'), ('mc_art', 'MINCIENCIAS: Obra o producto de creación en Artes y Diseño'), ('mc_design', 'MINCIENCIAS: Diseño industrial y signos distintivos'), ('mc_thesis', 'MINCIENCIAS: Dirección de tesis doctoral'), ('mc_rd_project', 'MINCIENCIAS: Proyecto de investigación y desarrollo'), ('mc_creation_project', 'MINCIENCIAS: Proyecto de investigación-creación'), ('simo_article', 'Artículo'), ('simo_compilation', 'Compilación'), ('simo_essay', 'Ensayo'), ('simo_phonogram', 'Fonograma'), ('simo_guide', 'Guía didáctica'), ('simo_book', 'Libro'), ('simo_manual', 'Manual'), ('simo_multimedia', 'Multimedia'), ('simo_fine_arts', 'Artes plásticas')], max_length=24, verbose_name='tipo de producción')),
-                ('title', models.CharField(max_length=300, verbose_name='título')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='año')),
-                ('identifier', models.CharField(blank=True, help_text='ISBN, ISSN, DOI, número de patente o registro.', max_length=100, verbose_name='número de identificador')),
-                ('citation', models.TextField(verbose_name='cita bibliográfica')),
-                ('cvlac_url', models.URLField(blank=True, help_text='Obligatorio para productos MINCIENCIAS: solo puntúan si están en su CvLAC.', verbose_name='enlace al CvLAC')),
-                ('document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.document', verbose_name='soporte en PDF')),
-                ('profile', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='profiles.profile', verbose_name='hoja de vida')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("mc_book", "MINCIENCIAS: Libro de investigación"),
+                            ("mc_chapter", "MINCIENCIAS: Capítulo de libro de investigación"),
+                            ("mc_article", "MINCIENCIAS: Artículo de investigación"),
+                            ("mc_article_d", "MINCIENCIAS: Artículo de investigación calidad D"),
+                            ("mc_note", "MINCIENCIAS: Nota científica"),
+                            ("mc_patent", "MINCIENCIAS: Patente o modelo de utilidad"),
+                            (
+                                "mc_art",
+                                "MINCIENCIAS: Obra o producto de creación en Artes y Diseño",
+                            ),
+                            ("mc_design", "MINCIENCIAS: Diseño industrial y signos distintivos"),
+                            ("mc_thesis", "MINCIENCIAS: Dirección de tesis doctoral"),
+                            (
+                                "mc_rd_project",
+                                "MINCIENCIAS: Proyecto de investigación y desarrollo",
+                            ),
+                            (
+                                "mc_creation_project",
+                                "MINCIENCIAS: Proyecto de investigación-creación",
+                            ),
+                            ("simo_article", "Artículo"),
+                            ("simo_compilation", "Compilación"),
+                            ("simo_essay", "Ensayo"),
+                            ("simo_phonogram", "Fonograma"),
+                            ("simo_guide", "Guía didáctica"),
+                            ("simo_book", "Libro"),
+                            ("simo_manual", "Manual"),
+                            ("simo_multimedia", "Multimedia"),
+                            ("simo_fine_arts", "Artes plásticas"),
+                        ],
+                        max_length=24,
+                        verbose_name="tipo de producción",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="título")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="año")),
+                (
+                    "identifier",
+                    models.CharField(
+                        blank=True,
+                        help_text="ISBN, ISSN, DOI, número de patente o registro.",
+                        max_length=100,
+                        verbose_name="número de identificador",
+                    ),
+                ),
+                ("citation", models.TextField(verbose_name="cita bibliográfica")),
+                (
+                    "cvlac_url",
+                    models.URLField(
+                        blank=True,
+                        help_text="Obligatorio para productos MINCIENCIAS: solo puntúan si están en su CvLAC.",
+                        verbose_name="enlace al CvLAC",
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="documents.document",
+                        verbose_name="soporte en PDF",
+                    ),
+                ),
+                (
+                    "profile",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="profiles.profile",
+                        verbose_name="hoja de vida",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'producto',
-                'verbose_name_plural': 'producción intelectual',
-                'ordering': ['-year', 'id'],
+                "verbose_name": "producto",
+                "verbose_name_plural": "producción intelectual",
+                "ordering": ["-year", "id"],
             },
         ),
         migrations.CreateModel(
-            name='OtherDocument',
+            name="OtherDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('kind', models.CharField(choices=[('identity', 'Documento de identificación'), ('driving_licence', 'Licencia de conducción'), ('professional_card', 'Tarjeta profesional'), ('icfes', 'Resultado pruebas ICFES'), ('military_card', 'Libreta militar'), ('public_cv_format', 'Formato hoja de vida de la función pública'), ('language_exam', 'Certificado examen de idiomas'), ('electoral', 'Certificado electoral'), ('cap', 'Certificado aptitud profesional - CAP'), ('victim_registry', 'Registro único de víctima'), ('rootedness', 'Certificado de arraigo'), ('conduct_card', 'Tarjeta de conducta'), ('inpec_recognition', 'Reconocimientos otorgados por el INPEC'), ('performance_evaluation', 'Evaluación de desempeño'), ('displaced_registry', 'Registro único de población desplazada'), ('residence_certificate', 'Certificado de vecindad, laboral o estudio'), ('reincorporation', 'Certificado de reincorporación'), ('commitment_letter', 'Carta de compromiso firmada por documento pendiente')], max_length=32, verbose_name='tipo de documento')),
-                ('number', models.CharField(blank=True, max_length=60, verbose_name='número')),
-                ('issued_on', models.DateField(blank=True, null=True, verbose_name='fecha de expedición')),
-                ('document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.document', verbose_name='soporte en PDF')),
-                ('profile', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='profiles.profile', verbose_name='hoja de vida')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("identity", "Documento de identificación"),
+                            ("driving_licence", "Licencia de conducción"),
+                            ("professional_card", "Tarjeta profesional"),
+                            ("icfes", "Resultado pruebas ICFES"),
+                            ("military_card", "Libreta militar"),
+                            ("public_cv_format", "Formato hoja de vida de la función pública"),
+                            ("language_exam", "Certificado examen de idiomas"),
+                            ("electoral", "Certificado electoral"),
+                            ("cap", "Certificado aptitud profesional - CAP"),
+                            ("victim_registry", "Registro único de víctima"),
+                            ("rootedness", "Certificado de arraigo"),
+                            ("conduct_card", "Tarjeta de conducta"),
+                            ("inpec_recognition", "Reconocimientos otorgados por el INPEC"),
+                            ("performance_evaluation", "Evaluación de desempeño"),
+                            ("displaced_registry", "Registro único de población desplazada"),
+                            ("residence_certificate", "Certificado de vecindad, laboral o estudio"),
+                            ("reincorporation", "Certificado de reincorporación"),
+                            (
+                                "commitment_letter",
+                                "Carta de compromiso firmada por documento pendiente",
+                            ),
+                        ],
+                        max_length=32,
+                        verbose_name="tipo de documento",
+                    ),
+                ),
+                ("number", models.CharField(blank=True, max_length=60, verbose_name="número")),
+                (
+                    "issued_on",
+                    models.DateField(blank=True, null=True, verbose_name="fecha de expedición"),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="documents.document",
+                        verbose_name="soporte en PDF",
+                    ),
+                ),
+                (
+                    "profile",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="profiles.profile",
+                        verbose_name="hoja de vida",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'otro documento',
-                'verbose_name_plural': 'otros documentos',
-                'ordering': ['kind', 'id'],
+                "verbose_name": "otro documento",
+                "verbose_name_plural": "otros documentos",
+                "ordering": ["kind", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('society', models.CharField(max_length=255, verbose_name='sociedad académica o científica')),
-                ('country', models.CharField(blank=True, help_text='Código ISO de dos letras, por ejemplo CO, PE, ES.', max_length=2, verbose_name='país')),
-                ('start_date', models.DateField(verbose_name='miembro desde')),
-                ('end_date', models.DateField(blank=True, help_text='En blanco si sigue vigente.', null=True, verbose_name='miembro hasta')),
-                ('document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.document', verbose_name='soporte en PDF')),
-                ('profile', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='profiles.profile', verbose_name='hoja de vida')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "society",
+                    models.CharField(
+                        max_length=255, verbose_name="sociedad académica o científica"
+                    ),
+                ),
+                (
+                    "country",
+                    models.CharField(
+                        blank=True,
+                        help_text="Código ISO de dos letras, por ejemplo CO, PE, ES.",
+                        max_length=2,
+                        verbose_name="país",
+                    ),
+                ),
+                ("start_date", models.DateField(verbose_name="miembro desde")),
+                (
+                    "end_date",
+                    models.DateField(
+                        blank=True,
+                        help_text="En blanco si sigue vigente.",
+                        null=True,
+                        verbose_name="miembro hasta",
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="documents.document",
+                        verbose_name="soporte en PDF",
+                    ),
+                ),
+                (
+                    "profile",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="profiles.profile",
+                        verbose_name="hoja de vida",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'membresía en sociedad académica',
-                'verbose_name_plural': 'membresías en sociedades académicas',
-                'ordering': ['society', 'id'],
+                "verbose_name": "membresía en sociedad académica",
+                "verbose_name_plural": "membresías en sociedades académicas",
+                "ordering": ["society", "id"],
             },
         ),
         migrations.CreateModel(
-            name='InformalEducation',
+            name="InformalEducation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=255, verbose_name='nombre del curso o programa')),
-                ('institution_name', models.CharField(max_length=255, verbose_name='institución')),
-                ('start_date', models.DateField(verbose_name='fecha de inicio')),
-                ('end_date', models.DateField(verbose_name='fecha de terminación')),
-                ('hours', models.PositiveIntegerField(verbose_name='intensidad horaria (horas)')),
-                ('document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.document', verbose_name='soporte en PDF')),
-                ('profile', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='profiles.profile', verbose_name='hoja de vida')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "name",
+                    models.CharField(max_length=255, verbose_name="nombre del curso o programa"),
+                ),
+                ("institution_name", models.CharField(max_length=255, verbose_name="institución")),
+                ("start_date", models.DateField(verbose_name="fecha de inicio")),
+                ("end_date", models.DateField(verbose_name="fecha de terminación")),
+                ("hours", models.PositiveIntegerField(verbose_name="intensidad horaria (horas)")),
+                (
+                    "document",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="documents.document",
+                        verbose_name="soporte en PDF",
+                    ),
+                ),
+                (
+                    "profile",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="profiles.profile",
+                        verbose_name="hoja de vida",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'educación informal',
-                'verbose_name_plural': 'educación informal',
-                'ordering': ['-end_date', 'id'],
+                "verbose_name": "educación informal",
+                "verbose_name_plural": "educación informal",
+                "ordering": ["-end_date", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Experience',
+            name="Experience",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('institution_name', models.CharField(max_length=255, verbose_name='institución o empresa')),
-                ('role', models.CharField(max_length=255, verbose_name='cargo')),
-                ('start_date', models.DateField(verbose_name='fecha de ingreso')),
-                ('end_date', models.DateField(blank=True, help_text='Déjela en blanco si es su empleo actual.', null=True, verbose_name='fecha de salida')),
-                ('dedication', models.CharField(choices=[('hourly', 'Cátedra (total de horas)'), ('half_time', 'Medio tiempo'), ('full_time', 'Tiempo completo (40 horas semanales)')], max_length=10, verbose_name='dedicación')),
-                ('total_hours', models.PositiveIntegerField(blank=True, help_text='Solo para docencia de cátedra: total de horas certificadas.', null=True, verbose_name='tiempo laborado (total de horas)')),
-                ('certificate_issued_on', models.DateField(blank=True, null=True, verbose_name='fecha de expedición de la certificación')),
-                ('kind', models.CharField(choices=[('teaching', 'Docencia en educación superior'), ('academic_direction', 'Dirección académica'), ('public_directive_national', 'Cargo directivo público del orden nacional'), ('public_directive_territorial', 'Cargo directivo público del orden departamental, municipal o distrital'), ('professional', 'Profesional'), ('related_professional', 'Profesional relacionada'), ('other', 'Otra')], max_length=32, verbose_name='tipo de experiencia')),
-                ('learning_outcomes_system', models.BooleanField(default=False, verbose_name='la institución cuenta con sistema de evaluación de resultados de aprendizaje')),
-                ('country', models.CharField(default='CO', help_text='Código ISO de dos letras, por ejemplo CO, PE, ES.', max_length=2, verbose_name='país')),
-                ('document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.document', verbose_name='soporte en PDF')),
-                ('profile', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='profiles.profile', verbose_name='hoja de vida')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "institution_name",
+                    models.CharField(max_length=255, verbose_name="institución o empresa"),
+                ),
+                ("role", models.CharField(max_length=255, verbose_name="cargo")),
+                ("start_date", models.DateField(verbose_name="fecha de ingreso")),
+                (
+                    "end_date",
+                    models.DateField(
+                        blank=True,
+                        help_text="Déjela en blanco si es su empleo actual.",
+                        null=True,
+                        verbose_name="fecha de salida",
+                    ),
+                ),
+                (
+                    "dedication",
+                    models.CharField(
+                        choices=[
+                            ("hourly", "Cátedra (total de horas)"),
+                            ("half_time", "Medio tiempo"),
+                            ("full_time", "Tiempo completo (40 horas semanales)"),
+                        ],
+                        max_length=10,
+                        verbose_name="dedicación",
+                    ),
+                ),
+                (
+                    "total_hours",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Solo para docencia de cátedra: total de horas certificadas.",
+                        null=True,
+                        verbose_name="tiempo laborado (total de horas)",
+                    ),
+                ),
+                (
+                    "certificate_issued_on",
+                    models.DateField(
+                        blank=True,
+                        null=True,
+                        verbose_name="fecha de expedición de la certificación",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("teaching", "Docencia en educación superior"),
+                            ("academic_direction", "Dirección académica"),
+                            (
+                                "public_directive_national",
+                                "Cargo directivo público del orden nacional",
+                            ),
+                            (
+                                "public_directive_territorial",
+                                "Cargo directivo público del orden departamental, municipal o distrital",
+                            ),
+                            ("professional", "Profesional"),
+                            ("related_professional", "Profesional relacionada"),
+                            ("other", "Otra"),
+                        ],
+                        max_length=32,
+                        verbose_name="tipo de experiencia",
+                    ),
+                ),
+                (
+                    "learning_outcomes_system",
+                    models.BooleanField(
+                        default=False,
+                        verbose_name="la institución cuenta con sistema de evaluación de resultados de aprendizaje",
+                    ),
+                ),
+                (
+                    "country",
+                    models.CharField(
+                        default="CO",
+                        help_text="Código ISO de dos letras, por ejemplo CO, PE, ES.",
+                        max_length=2,
+                        verbose_name="país",
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="documents.document",
+                        verbose_name="soporte en PDF",
+                    ),
+                ),
+                (
+                    "profile",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="profiles.profile",
+                        verbose_name="hoja de vida",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'experiencia',
-                'verbose_name_plural': 'experiencia',
-                'ordering': ['-start_date', 'id'],
+                "verbose_name": "experiencia",
+                "verbose_name_plural": "experiencia",
+                "ordering": ["-start_date", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Program',
+            name="Program",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255, verbose_name='nombre')),
-                ('snies_code', models.CharField(blank=True, max_length=20, verbose_name='código SNIES')),
-                ('state', models.CharField(choices=[('active', 'Activa'), ('proposed', 'Propuesta (en revisión)')], default='active', max_length=10, verbose_name='estado')),
-                ('search_key', models.CharField(db_index=True, editable=False, max_length=600)),
-                ('level', models.CharField(blank=True, choices=[('secondary', 'Bachillerato / Educación secundaria'), ('technical', 'Técnica profesional'), ('technological', 'Tecnológica'), ('undergraduate', 'Universitaria (pregrado)'), ('specialization', 'Especialización'), ('second_specialty', 'Segunda especialidad'), ('postgraduate_diploma', 'Diplomado de posgrado'), ('masters', 'Maestría'), ('doctorate', 'Doctorado'), ('postdoctorate', 'Posdoctorado')], max_length=24, verbose_name='nivel de educación')),
-                ('institution', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='programs', to='profiles.institution', verbose_name='institución')),
-                ('proposed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='propuesta por')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="nombre")),
+                (
+                    "snies_code",
+                    models.CharField(blank=True, max_length=20, verbose_name="código SNIES"),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("active", "Activa"), ("proposed", "Propuesta (en revisión)")],
+                        default="active",
+                        max_length=10,
+                        verbose_name="estado",
+                    ),
+                ),
+                ("search_key", models.CharField(db_index=True, editable=False, max_length=600)),
+                (
+                    "level",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("secondary", "Bachillerato / Educación secundaria"),
+                            ("technical", "Técnica profesional"),
+                            ("technological", "Tecnológica"),
+                            ("undergraduate", "Universitaria (pregrado)"),
+                            ("specialization", "Especialización"),
+                            ("second_specialty", "Segunda especialidad"),
+                            ("postgraduate_diploma", "Diplomado de posgrado"),
+                            ("masters", "Maestría"),
+                            ("doctorate", "Doctorado"),
+                            ("postdoctorate", "Posdoctorado"),
+                        ],
+                        max_length=24,
+                        verbose_name="nivel de educación",
+                    ),
+                ),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="programs",
+                        to="profiles.institution",
+                        verbose_name="institución",
+                    ),
+                ),
+                (
+                    "proposed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="propuesta por",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'programa',
-                'verbose_name_plural': 'programas',
-                'ordering': ['name', 'id'],
+                "verbose_name": "programa",
+                "verbose_name_plural": "programas",
+                "ordering": ["name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Education',
+            name="Education",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('level', models.CharField(choices=[('secondary', 'Bachillerato / Educación secundaria'), ('technical', 'Técnica profesional'), ('technological', 'Tecnológica'), ('undergraduate', 'Universitaria (pregrado)'), ('specialization', 'Especialización'), ('second_specialty', 'Segunda especialidad'), ('postgraduate_diploma', 'Diplomado de posgrado'), ('masters', 'Maestría'), ('doctorate', 'Doctorado'), ('postdoctorate', 'Posdoctorado')], max_length=24, verbose_name='nivel de educación')),
-                ('title_obtained', models.CharField(blank=True, help_text='Como figura en el diploma, en el idioma original.', max_length=255, verbose_name='título obtenido')),
-                ('is_foreign', models.BooleanField(default=False, verbose_name='título extranjero')),
-                ('issuing_country', models.CharField(blank=True, help_text='Código ISO de dos letras, por ejemplo CO, PE, ES.', max_length=2, verbose_name='país de expedición')),
-                ('graduated', models.BooleanField(default=True, verbose_name='graduado')),
-                ('graduation_date', models.DateField(blank=True, null=True, verbose_name='fecha de grado')),
-                ('periodicity', models.CharField(blank=True, choices=[('semester', 'Semestral'), ('year', 'Anual'), ('na', 'No aplica')], max_length=10, verbose_name='periodicidad')),
-                ('level_reached', models.PositiveSmallIntegerField(blank=True, help_text='Semestres o años aprobados, según la periodicidad.', null=True, verbose_name='nivel alcanzado')),
-                ('convalidated', models.BooleanField(blank=True, null=True, verbose_name='convalidado ante el Ministerio de Educación')),
-                ('convalidation_resolution', models.CharField(blank=True, max_length=40, verbose_name='número de resolución de convalidación')),
-                ('convalidation_date', models.DateField(blank=True, null=True, verbose_name='fecha de la resolución')),
-                ('convalidation_document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.document', verbose_name='resolución de convalidación en PDF')),
-                ('document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.document', verbose_name='soporte en PDF')),
-                ('institution', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='profiles.institution', verbose_name='institución')),
-                ('profile', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='profiles.profile', verbose_name='hoja de vida')),
-                ('program', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='profiles.program', verbose_name='programa')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("secondary", "Bachillerato / Educación secundaria"),
+                            ("technical", "Técnica profesional"),
+                            ("technological", "Tecnológica"),
+                            ("undergraduate", "Universitaria (pregrado)"),
+                            ("specialization", "Especialización"),
+                            ("second_specialty", "Segunda especialidad"),
+                            ("postgraduate_diploma", "Diplomado de posgrado"),
+                            ("masters", "Maestría"),
+                            ("doctorate", "Doctorado"),
+                            ("postdoctorate", "Posdoctorado"),
+                        ],
+                        max_length=24,
+                        verbose_name="nivel de educación",
+                    ),
+                ),
+                (
+                    "title_obtained",
+                    models.CharField(
+                        blank=True,
+                        help_text="Como figura en el diploma, en el idioma original.",
+                        max_length=255,
+                        verbose_name="título obtenido",
+                    ),
+                ),
+                (
+                    "is_foreign",
+                    models.BooleanField(default=False, verbose_name="título extranjero"),
+                ),
+                (
+                    "issuing_country",
+                    models.CharField(
+                        blank=True,
+                        help_text="Código ISO de dos letras, por ejemplo CO, PE, ES.",
+                        max_length=2,
+                        verbose_name="país de expedición",
+                    ),
+                ),
+                ("graduated", models.BooleanField(default=True, verbose_name="graduado")),
+                (
+                    "graduation_date",
+                    models.DateField(blank=True, null=True, verbose_name="fecha de grado"),
+                ),
+                (
+                    "periodicity",
+                    models.CharField(
+                        blank=True,
+                        choices=[("semester", "Semestral"), ("year", "Anual"), ("na", "No aplica")],
+                        max_length=10,
+                        verbose_name="periodicidad",
+                    ),
+                ),
+                (
+                    "level_reached",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Semestres o años aprobados, según la periodicidad.",
+                        null=True,
+                        verbose_name="nivel alcanzado",
+                    ),
+                ),
+                (
+                    "convalidated",
+                    models.BooleanField(
+                        blank=True,
+                        null=True,
+                        verbose_name="convalidado ante el Ministerio de Educación",
+                    ),
+                ),
+                (
+                    "convalidation_resolution",
+                    models.CharField(
+                        blank=True,
+                        max_length=40,
+                        verbose_name="número de resolución de convalidación",
+                    ),
+                ),
+                (
+                    "convalidation_date",
+                    models.DateField(blank=True, null=True, verbose_name="fecha de la resolución"),
+                ),
+                (
+                    "convalidation_document",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="documents.document",
+                        verbose_name="resolución de convalidación en PDF",
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="documents.document",
+                        verbose_name="soporte en PDF",
+                    ),
+                ),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="profiles.institution",
+                        verbose_name="institución",
+                    ),
+                ),
+                (
+                    "profile",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="profiles.profile",
+                        verbose_name="hoja de vida",
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="profiles.program",
+                        verbose_name="programa",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'formación académica',
-                'verbose_name_plural': 'formación académica',
-                'ordering': ['-graduation_date', 'id'],
+                "verbose_name": "formación académica",
+                "verbose_name_plural": "formación académica",
+                "ordering": ["-graduation_date", "id"],
             },
         ),
         migrations.CreateModel(
-            name='QualityProcess',
+            name="QualityProcess",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('kind', models.CharField(choices=[('program_accreditation', 'Acreditación de programa nacional ante el CNA'), ('institutional_accreditation', 'Acreditación institucional nacional ante el CNA'), ('international_accreditation', 'Acreditación internacional de programa o institución'), ('qualified_registry_visit', 'Visita de registro calificado o renovación'), ('program_accreditation_visit', 'Visita de acreditación de programa'), ('institutional_accreditation_visit', 'Visita de acreditación institucional'), ('conaces_room', 'Periodo como integrante de sala de evaluación de la CONACES')], max_length=40, verbose_name='tipo de proceso')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='año')),
-                ('institution_name', models.CharField(max_length=255, verbose_name='institución o programa evaluado')),
-                ('document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='documents.document', verbose_name='soporte en PDF')),
-                ('profile', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='profiles.profile', verbose_name='hoja de vida')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            (
+                                "program_accreditation",
+                                "Acreditación de programa nacional ante el CNA",
+                            ),
+                            (
+                                "institutional_accreditation",
+                                "Acreditación institucional nacional ante el CNA",
+                            ),
+                            (
+                                "international_accreditation",
+                                "Acreditación internacional de programa o institución",
+                            ),
+                            (
+                                "qualified_registry_visit",
+                                "Visita de registro calificado o renovación",
+                            ),
+                            ("program_accreditation_visit", "Visita de acreditación de programa"),
+                            (
+                                "institutional_accreditation_visit",
+                                "Visita de acreditación institucional",
+                            ),
+                            (
+                                "conaces_room",
+                                "Periodo como integrante de sala de evaluación de la CONACES",
+                            ),
+                        ],
+                        max_length=40,
+                        verbose_name="tipo de proceso",
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="año")),
+                (
+                    "institution_name",
+                    models.CharField(
+                        max_length=255, verbose_name="institución o programa evaluado"
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="documents.document",
+                        verbose_name="soporte en PDF",
+                    ),
+                ),
+                (
+                    "profile",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="profiles.profile",
+                        verbose_name="hoja de vida",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'proceso de acreditación o evaluación de calidad',
-                'verbose_name_plural': 'procesos de acreditación y evaluación de calidad',
-                'ordering': ['-year', 'id'],
+                "verbose_name": "proceso de acreditación o evaluación de calidad",
+                "verbose_name_plural": "procesos de acreditación y evaluación de calidad",
+                "ordering": ["-year", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='institution',
-            constraint=models.UniqueConstraint(condition=models.Q(('snies_code', ''), _negated=True), fields=('snies_code',), name='profiles_institution_unique_snies'),
+            model_name="institution",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("snies_code", ""), _negated=True),
+                fields=("snies_code",),
+                name="profiles_institution_unique_snies",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='informaleducation',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__gte', models.F('start_date'))), name='profiles_informal_end_after_start'),
+            model_name="informaleducation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("end_date__gte", models.F("start_date"))),
+                name="profiles_informal_end_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='informaleducation',
-            constraint=models.CheckConstraint(condition=models.Q(('hours__gt', 0)), name='profiles_informal_hours'),
+            model_name="informaleducation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("hours__gt", 0)), name="profiles_informal_hours"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='experience',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='profiles_experience_end_after_start'),
+            model_name="experience",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True),
+                    ("end_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="profiles_experience_end_after_start",
+            ),
         ),
     ]

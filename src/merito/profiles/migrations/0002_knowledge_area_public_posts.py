@@ -4,25 +4,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('profiles', '0001_initial'),
+        ("profiles", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='education',
-            name='knowledge_area',
-            field=models.CharField(blank=True, choices=[('agronomy', 'Agronomía, Veterinaria y Afines'), ('fine_arts', 'Bellas Artes'), ('education', 'Ciencias de la Educación'), ('health', 'Ciencias de la Salud'), ('social', 'Ciencias Sociales y Humanas'), ('economics', 'Economía, Administración, Contaduría y Afines'), ('engineering', 'Ingeniería, Arquitectura, Urbanismo y Afines'), ('sciences', 'Matemáticas y Ciencias Naturales')], help_text='La que figura para el programa en el SNIES; las convocatorias de pares la exigen.', max_length=16, verbose_name='área de conocimiento (SNIES)'),
+            model_name="education",
+            name="knowledge_area",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("agronomy", "Agronomía, Veterinaria y Afines"),
+                    ("fine_arts", "Bellas Artes"),
+                    ("education", "Ciencias de la Educación"),
+                    ("health", "Ciencias de la Salud"),
+                    ("social", "Ciencias Sociales y Humanas"),
+                    ("economics", "Economía, Administración, Contaduría y Afines"),
+                    ("engineering", "Ingeniería, Arquitectura, Urbanismo y Afines"),
+                    ("sciences", "Matemáticas y Ciencias Naturales"),
+                ],
+                help_text="La que figura para el programa en el SNIES; las convocatorias de pares la exigen.",
+                max_length=16,
+                verbose_name="área de conocimiento (SNIES)",
+            ),
         ),
         migrations.AddField(
-            model_name='experience',
-            name='higher_education_public_post',
-            field=models.BooleanField(default=False, help_text='Las convocatorias de pares (Anexo No. 1) no admiten a quien lo ocupa o lo ocupó en los últimos dos años, salvo los directivos de IES públicas.', verbose_name='cargo público relacionado con el sector de la educación superior'),
+            model_name="experience",
+            name="higher_education_public_post",
+            field=models.BooleanField(
+                default=False,
+                help_text="Las convocatorias de pares (Anexo No. 1) no admiten a quien lo ocupa o lo ocupó en los últimos dos años, salvo los directivos de IES públicas.",
+                verbose_name="cargo público relacionado con el sector de la educación superior",
+            ),
         ),
         migrations.AddField(
-            model_name='experience',
-            name='public_hei_director',
-            field=models.BooleanField(default=False, verbose_name='directivo de una institución de educación superior pública'),
+            model_name="experience",
+            name="public_hei_director",
+            field=models.BooleanField(
+                default=False,
+                verbose_name="directivo de una institución de educación superior pública",
+            ),
         ),
     ]

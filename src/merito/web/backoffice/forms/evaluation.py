@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 
 from merito.accounts.validators import validate_phone, validate_username
 from merito.evaluation.models import (
-    DEPARTMENTS,
     ApplicationType,
     Classification,
     JobLevel,
@@ -24,7 +23,7 @@ from merito.evaluation.models import (
 )
 from merito.evaluation.services import OPERATOR_USER_ROLES
 from merito.identity import DocumentType
-from merito.organizations.models import Organization, OrganizationKind
+from merito.organizations.models import DEPARTMENTS, Organization, OrganizationKind
 from merito.profiles.validators import normalize_nit
 
 # Seed 004 §4.2.2: "numérico, no puede iniciar con cero (0), mínimo 6 caracteres, máximo 10".

@@ -22,6 +22,7 @@ from merito.evaluation import selectors, services
 from merito.exports import csv_response
 from merito.organizations.models import Organization, Role
 from merito.organizations.rules import holding_roles_elsewhere
+from merito.organizations.services import OPERATOR_FIELDS, operator_profile_of, operator_update
 from merito.web.backoffice.forms.evaluation import (
     OperatorForm,
     OperatorUserForm,
@@ -76,18 +77,16 @@ def _operator_row(operator: Organization) -> list[Any]:
 @require_http_methods(["GET", "POST"])
 def operator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     operator = _operator(request, pk)
-    profile = services.operator_profile_of(operator)
+    profile = operator_profile_of(operator)
     can_edit = _administers(request, operator)
-    initial = {"name": operator.name, **{k: getattr(profile, k) for k in services.OPERATOR_FIELDS}}
+    initial = {"name": operator.name, **{k: getattr(profile, k) for k in OPERATOR_FIELDS}}
     form = OperatorForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
         if form.is_valid():
             data = dict(form.cleaned_data)
-            services.operator_update(
-                profile=profile, name=data.pop("name"), data=data, by=request.user
-            )
+            operator_update(profile=profile, name=data.pop("name"), data=data, by=request.user)
             messages.success(request, _("La información se guardó correctamente."))
             return redirect("backoffice:evaluation:operator_detail", pk=pk)
     if not can_edit:
