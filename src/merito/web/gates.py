@@ -9,7 +9,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase
 from django.urls import URLPattern, URLResolver
@@ -19,14 +19,7 @@ View = Callable[..., HttpResponseBase]
 
 def signed_in(view: View) -> View:
     """The portal: anyone signed in (applicants, peers); others go to sign in."""
-
-    @wraps(view)
-    def gated(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    return gated
+    return login_required(view)
 
 
 def staff(view: View) -> View:
@@ -35,13 +28,11 @@ def staff(view: View) -> View:
 
     @wraps(view)
     def gated(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
         if not request.user.has_perm("merito.access_backoffice"):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
-    return gated
+    return login_required(gated)
 
 
 def gate(patterns: list[Any], check: Callable[[View], View]) -> list[Any]:

@@ -5,7 +5,7 @@ browser at the move is not lost)."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.http.response import HttpResponseRedirectBase
 from django.urls import re_path
 
@@ -20,8 +20,6 @@ def _redirect(request: HttpRequest, target: str) -> HttpResponse:
     query = request.META.get("QUERY_STRING", "")
     url = f"{target}?{query}" if query else target
     if request.method in ("GET", "HEAD"):
-        from django.http import HttpResponsePermanentRedirect
-
         return HttpResponsePermanentRedirect(url)
     return HttpResponsePermanentRedirectKeepMethod(url)
 
