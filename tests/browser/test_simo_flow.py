@@ -17,8 +17,11 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from merito.evaluation import distribution, models, services
-from merito.evaluation.models import Folder, FolderState, Folio, RequirementKind
+from merito.calls import models as calls_models
+from merito.calls import services
+from merito.calls.models import RequirementKind
+from merito.evaluation import distribution
+from merito.evaluation.models import Folder, FolderState, Folio
 from merito.organizations.models import Role
 from tests.browser.test_peer_case import log_in, log_out
 from tests.documents.conftest import storage_dir  # noqa: F401 - autouse: uploads to tmp_path
@@ -74,9 +77,9 @@ def simo(process, unal, carlos, job):
         test=None,
         data=exam_data(
             unal,
-            test_type=models.TestType.FUNCIONALES,
+            test_type=calls_models.TestType.FUNCIONALES,
             description="Prueba escrita de competencias funcionales",
-            classification=models.Classification.CLASSIFYING,
+            classification=calls_models.Classification.CLASSIFYING,
             weight=Decimal("100"),
         ),
         by=carlos,
@@ -178,7 +181,7 @@ def test_simo_flow_by_every_role_with_counters_and_reports(
     expect(page.get_by_text(SAVED)).to_be_visible()
     expect(page.get_by_role("button", name="Cerrar prueba")).to_be_visible()
     test.refresh_from_db()
-    assert test.state == models.TestState.OPEN
+    assert test.state == calls_models.TestState.OPEN
     assert Folder.objects.filter(test=test).count() == INSCRIPTIONS
     check_counters(page, test_url, test, total=6, undistributed=6)
     log_out(page)
@@ -285,7 +288,7 @@ def test_simo_flow_by_every_role_with_counters_and_reports(
     expect(observations.get_by_role("row").filter(has_text=not_signed)).to_contain_text(
         "ana.analista"
     )
-    minimum = models.JobRequirement.objects.get(kind=RequirementKind.MINIMUM)
+    minimum = calls_models.JobRequirement.objects.get(kind=RequirementKind.MINIMUM)
     score(
         page, first, "Cumple por requisito mínimo", str(minimum), "Acredita título y experiencia."
     )

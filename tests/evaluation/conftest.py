@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from merito.calls.models import Position
-from merito.evaluation import models, services
-from merito.evaluation.models import Classification
+from merito.calls import models as calls_models
+from merito.calls import services
+from merito.calls.models import Classification, Position
 from merito.organizations.models import Organization, OrganizationKind, Role
 from merito.organizations.services import role_assign
 from tests.conftest import make_user
@@ -107,7 +107,7 @@ def process(make_process):
 
 def exam_data(operator: Organization, **overrides):
     data = {
-        "test_type": models.TestType.VRM,
+        "test_type": calls_models.TestType.VRM,
         "description": "Verificación de requisitos mínimos",
         "classification": Classification.ELIMINATORY,
         "operator_id": operator.pk,

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from merito.accounts.models import User
+from merito.calls import models as calls_models
 from merito.demo.evaluation import load_demo_evaluation
 from merito.evaluation import models
 from tests.conftest import sign_in
@@ -20,7 +21,7 @@ def demo(request, monkeypatch):
         monkeypatch.setattr("merito.demo.evaluation.DEMO_INSCRIPTIONS", 30)
     first = load_demo_evaluation()
     assert first["processes"] == 1 and first["tests"] == 4 and first["links"] == 8
-    return models.SelectionProcess.objects.get(call__code="CNSC-2026-01")
+    return calls_models.SelectionProcess.objects.get(call__code="CNSC-2026-01")
 
 
 @pytest.mark.full_size
@@ -40,17 +41,17 @@ def test_running_it_twice_changes_nothing(demo):
         "inscriptions": 0,
         "folders": 0,
     }
-    weights = sum(t.weight for t in models.Test.objects.all())
+    weights = sum(t.weight for t in calls_models.Test.objects.all())
     assert weights == 100
-    assert models.Test.objects.filter(state="open").count() == 2
+    assert calls_models.Test.objects.filter(state="open").count() == 2
 
 
 @pytest.mark.parametrize("username", ["gerencia.cnsc", "admin.operador"])
 def test_every_page_renders_for_both_back_office_roles(client, demo, username):
     user = User.objects.get(username=username)
     sign_in(client, user)
-    test = models.Test.objects.get(process=demo, test_type=models.TestType.VRM)
-    job = models.Job.objects.filter(position__call=demo.call).first()
+    test = calls_models.Test.objects.get(process=demo, test_type=calls_models.TestType.VRM)
+    job = calls_models.Job.objects.filter(position__call=demo.call).first()
     operator = test.operator
     pages = [
         reverse("backoffice:evaluation:home"),
@@ -108,10 +109,10 @@ def test_list_pages_do_not_grow_queries_with_rows(client, demo):
 
     counts()  # the first visit also records in the session that the notices were shown
     before = counts()
-    va = models.Test.objects.get(process=demo, test_type=models.TestType.VA)
+    va = calls_models.Test.objects.get(process=demo, test_type=calls_models.TestType.VA)
     for n in range(5):
         call = Call.objects.create(organization=demo.call.organization, code=f"EXTRA-{n}", name="X")
-        models.SelectionProcess.objects.create(call=call, entity=demo.entity)
+        calls_models.SelectionProcess.objects.create(call=call, entity=demo.entity)
         Position.objects.create(call=call, code="1", name="X", vacancies=2)
         va.pk = None
         va.weight = 0
@@ -120,7 +121,7 @@ def test_list_pages_do_not_grow_queries_with_rows(client, demo):
 
 
 def test_the_demo_folders_are_distributed_and_their_pages_render(client, demo):
-    vrm = models.Test.objects.get(process=demo, test_type=models.TestType.VRM)
+    vrm = calls_models.Test.objects.get(process=demo, test_type=calls_models.TestType.VRM)
     folders = models.Folder.objects.filter(test=vrm)
     assert folders.count() == 30
     assert not folders.filter(state=models.FolderState.UNASSIGNED).exists()

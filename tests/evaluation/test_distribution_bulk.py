@@ -11,8 +11,10 @@ from django.db.models import F
 
 from merito.applications.models import Inscription
 from merito.audit.models import AuditEvent
+from merito.calls import models as calls_models
+from merito.calls import services
 from merito.calls.models import Position
-from merito.evaluation import distribution, models, services
+from merito.evaluation import distribution
 from merito.evaluation.models import (
     FOLDER_ROLE_FIELDS,
     DistributionJob,
@@ -33,9 +35,9 @@ LEVELS = ("Profesional", "Técnico")
 @pytest.fixture
 def open_test(vrm, process):
     """The VRM test of UNAL, open, in a process whose test stage is open."""
-    models.SelectionProcess.objects.filter(pk=process.pk).update(test_stage_open=True)
-    models.Test.objects.filter(pk=vrm.pk).update(state=models.TestState.OPEN)
-    return models.Test.objects.select_related("process").get(pk=vrm.pk)
+    calls_models.SelectionProcess.objects.filter(pk=process.pk).update(test_stage_open=True)
+    calls_models.Test.objects.filter(pk=vrm.pk).update(state=calls_models.TestState.OPEN)
+    return calls_models.Test.objects.select_related("process").get(pk=vrm.pk)
 
 
 @pytest.fixture
@@ -228,7 +230,9 @@ def test_closing_the_test_mid_run_stops_at_a_chunk_boundary(
         result = write(**kwargs)
         calls.append(1)
         if len(calls) == 1:
-            models.Test.objects.filter(pk=open_test.pk).update(state=models.TestState.CLOSED)
+            calls_models.Test.objects.filter(pk=open_test.pk).update(
+                state=calls_models.TestState.CLOSED
+            )
         return result
 
     monkeypatch.setattr(distribution, "_write_chunk", close_after_first)

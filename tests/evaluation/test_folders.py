@@ -15,14 +15,12 @@ from hypothesis import strategies as st
 
 from merito.applications.models import Inscription
 from merito.audit.models import AuditEvent
+from merito.calls import models as calls_models
+from merito.calls import services
 from merito.calls.models import Position
 from merito.errors import DomainError
-from merito.evaluation import distribution, models, services
-from merito.evaluation.models import (
-    Folder,
-    FolderAssignment,
-    FolderState,
-)
+from merito.evaluation import distribution, models
+from merito.evaluation.models import Folder, FolderAssignment, FolderState
 from merito.jobs import JobState
 from merito.organizations.models import Role
 from tests.conftest import make_user, sign_in
@@ -38,7 +36,7 @@ def jobs(process):
         position = Position.objects.create(
             call=process.call, code=code, name=f"Empleo {code}", level=level, vacancies=2
         )
-        models.Job.objects.create(position=position, opec_number=1000 + n)
+        calls_models.Job.objects.create(position=position, opec_number=1000 + n)
         made.append(position)
     return made
 
@@ -60,9 +58,9 @@ def inscribe(position, document_number=None):
 @pytest.fixture
 def test(vrm, process):
     """The VRM test of UNAL, open, in a process whose test stage is open."""
-    models.SelectionProcess.objects.filter(pk=process.pk).update(test_stage_open=True)
-    models.Test.objects.filter(pk=vrm.pk).update(state=models.TestState.OPEN)
-    return models.Test.objects.select_related("process").get(pk=vrm.pk)
+    calls_models.SelectionProcess.objects.filter(pk=process.pk).update(test_stage_open=True)
+    calls_models.Test.objects.filter(pk=vrm.pk).update(state=calls_models.TestState.OPEN)
+    return calls_models.Test.objects.select_related("process").get(pk=vrm.pk)
 
 
 @pytest.fixture
@@ -123,16 +121,19 @@ def test_opening_a_vrm_test_creates_its_folders(process, unal, carlos, inscripti
     vrm = services.test_save(
         process=process, test=None, data=exam_data(unal, weight=Decimal("100")), by=carlos
     )
-    services.test_set_state(test=vrm, state=models.TestState.OPEN, by=carlos)
+    services.test_set_state(test=vrm, state=calls_models.TestState.OPEN, by=carlos)
     assert Folder.objects.filter(test=vrm).count() == 6
 
 
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"state": models.TestState.CLOSED}, "solo se distribuyen carpetas de una prueba abierta"),
+        (
+            {"state": calls_models.TestState.CLOSED},
+            "solo se distribuyen carpetas de una prueba abierta",
+        ),
         ({"published_at": datetime(2026, 5, 1, tzinfo=UTC)}, "ya tiene publicación"),
-        ({"test_type": models.TestType.ENTREVISTA}, "Valoración de Antecedentes"),
+        ({"test_type": calls_models.TestType.ENTREVISTA}, "Valoración de Antecedentes"),
         ("stage", "La etapa de pruebas del proceso no está abierta"),
     ],
 )
@@ -140,9 +141,11 @@ def test_distributing_a_closed_published_or_other_test_is_refused(
     client, luz, test, folders, team, change, message
 ):
     if change == "stage":
-        models.SelectionProcess.objects.filter(pk=test.process_id).update(test_stage_open=False)
+        calls_models.SelectionProcess.objects.filter(pk=test.process_id).update(
+            test_stage_open=False
+        )
     else:
-        models.Test.objects.filter(pk=test.pk).update(**change)
+        calls_models.Test.objects.filter(pk=test.pk).update(**change)
     sign_in(client, luz)
     response = client.post(
         manual_url(test),
@@ -226,7 +229,7 @@ def test_a_folder_of_another_test_cannot_be_marked(luz, test, folders, team, pro
     other = services.test_save(
         process=process, test=None, data=exam_data(unal, test_type="va"), by=luz
     )
-    models.Test.objects.filter(pk=other.pk).update(state="open")
+    calls_models.Test.objects.filter(pk=other.pk).update(state="open")
     services.test_user_link(test=other, user=team["ana"], role=Role.ANALYST, by=luz)
     with pytest.raises(DomainError, match="no es de esta prueba"):
         distribution.folders_assign_selected(
@@ -362,7 +365,7 @@ def step(folder, action, user, **kwargs):
 
 
 def test_a_folder_walks_from_assigned_to_audited_and_the_counters_follow(luz, test, folders, team):
-    models.Test.objects.filter(pk=test.pk).update(
+    calls_models.Test.objects.filter(pk=test.pk).update(
         audit_percent_approved=Decimal("100"), audit_percent_not_approved=Decimal("100")
     )
     _assign_all(luz, test, folders, team)
@@ -399,7 +402,7 @@ def test_approving_a_folder_nobody_scored_is_refused(luz, test, folders, team):
 
 
 def test_the_audit_sample_follows_the_percentages_and_the_stored_seed(luz, test, folders, team):
-    models.Test.objects.filter(pk=test.pk).update(
+    calls_models.Test.objects.filter(pk=test.pk).update(
         audit_percent_approved=Decimal("0"), audit_percent_not_approved=Decimal("100")
     )
     _assign_all(luz, test, folders, team)
@@ -497,13 +500,13 @@ def test_another_operator_cannot_open_the_distribution_and_workers_cannot_distri
 
 def test_unlinking_a_user_with_pending_folders_is_refused(luz, test, folders, team):
     _assign_all(luz, test, folders, team)
-    link = models.TestUser.objects.get(test=test, user=team["ana"])
-    assert services.pending_folders(team["ana"], test) == 6
+    link = calls_models.TestUser.objects.get(test=test, user=team["ana"])
+    assert distribution.pending_folders(team["ana"], test) == 6
     with pytest.raises(DomainError, match="tiene tareas pendientes, reasigne las tareas"):
         services.test_users_unlink(test=test, links=[link], by=luz)
-    assert models.TestUser.objects.filter(pk=link.pk).exists()
+    assert calls_models.TestUser.objects.filter(pk=link.pk).exists()
     # The auditor has nothing to do until a folder is drawn for audit.
-    assert services.pending_folders(team["aurora"], test) == 0
+    assert distribution.pending_folders(team["aurora"], test) == 0
 
 
 # --- pages and their queries -------------------------------------------------------------

@@ -6,10 +6,9 @@ import pytest
 from django.urls import reverse
 
 from merito.audit.models import AuditEvent
-from merito.calls.models import CallState, Notice, Position
+from merito.calls import services
+from merito.calls.models import CallState, Job, Notice, Position, ProcessState, ProcessStateChange
 from merito.errors import DomainError
-from merito.evaluation import services
-from merito.evaluation.models import Job, ProcessState, ProcessStateChange
 from tests.conftest import sign_in
 from tests.documents.conftest import PNG_BYTES, pdf_upload
 

@@ -15,11 +15,11 @@ from pypdf import PdfReader
 
 from merito.accounts.models import SpacedName, User
 from merito.applications.models import Inscription
+from merito.calls import models as calls_models
+from merito.calls import services
 from merito.calls.models import Position
-from merito.evaluation import distribution, models, services
-from merito.evaluation.models import (
-    Folder,
-)
+from merito.evaluation import distribution, models
+from merito.evaluation.models import Folder
 from merito.jobs import JobState
 from merito.organizations.models import Role
 from merito.reports import catalogue
@@ -50,7 +50,7 @@ def report_url(key):
 @pytest.fixture
 def worked(luz, test, folders, team):
     """Ana scored every folder (even ones pass), Sofía approved them, with notes."""
-    models.Test.objects.filter(pk=test.pk).update(
+    calls_models.Test.objects.filter(pk=test.pk).update(
         audit_percent_approved=Decimal("0"), audit_percent_not_approved=Decimal("0")
     )
     distribution.folders_assign_selected(
@@ -214,7 +214,7 @@ def test_the_trigram_index_serves_the_search_by_name(jobs, inscriptions):
 def test_sin_verificar_counts_those_without_an_approved_vrm_version(
     client, luz, test, folders, team
 ):
-    models.Test.objects.filter(pk=test.pk).update(
+    calls_models.Test.objects.filter(pk=test.pk).update(
         audit_percent_approved=Decimal("0"), audit_percent_not_approved=Decimal("0")
     )
     distribution.folders_assign_selected(
@@ -260,7 +260,7 @@ def test_the_reports_page_lists_the_seven_with_their_parameters(client, luz, pro
 def test_report_parameters_are_checked(client, carlos, process, make_process, key, params, message):
     parent = make_process("CNSC-2026-76")
     other = make_process("CNSC-2026-77")
-    models.SelectionProcess.objects.filter(pk=other.pk).update(parent=parent)
+    calls_models.SelectionProcess.objects.filter(pk=other.pk).update(parent=parent)
     values = {"P": str(process.pk), "OTHER": str(other.pk)}
     sign_in(client, carlos)
     response = client.get(report_url(key), {k: values[v] for k, v in params.items()})

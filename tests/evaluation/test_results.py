@@ -14,13 +14,11 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from merito.audit.models import AuditEvent
+from merito.calls import models as calls_models
+from merito.calls import services
 from merito.errors import DomainError
-from merito.evaluation import distribution, models, results, services
-from merito.evaluation.models import (
-    Folder,
-    FolderEvaluation,
-    FolderState,
-)
+from merito.evaluation import distribution, results
+from merito.evaluation.models import Folder, FolderEvaluation, FolderState
 from merito.organizations.models import Role
 from merito.reports import inscriptions as search
 from tests.conftest import sign_in
@@ -57,7 +55,7 @@ def worked(luz, test, folders, team):
         },
         by=luz,
     )
-    models.Test.objects.filter(pk=test.pk).update(
+    calls_models.Test.objects.filter(pk=test.pk).update(
         audit_percent_approved=Decimal("0"), audit_percent_not_approved=Decimal("0")
     )
     return folders
@@ -67,7 +65,9 @@ def worked(luz, test, folders, team):
 def written(process, unal, carlos, jobs):
     """A written test (Competencias Específicas) of UNAL, max 100, pass 60."""
     data = exam_data(
-        unal, test_type=models.TestType.ESPECIFICAS, description="Prueba escrita de conocimientos"
+        unal,
+        test_type=calls_models.TestType.ESPECIFICAS,
+        description="Prueba escrita de conocimientos",
     )
     return services.test_save(process=process, test=None, data=data, by=carlos)
 
@@ -123,7 +123,7 @@ def test_admitido_follows_the_approved_current_vrm_version(worked, team, inscrip
 
 
 def test_a_folder_drawn_for_audit_counts_only_once_audited(worked, team, test):
-    models.Test.objects.filter(pk=test.pk).update(audit_percent_approved=Decimal("100"))
+    calls_models.Test.objects.filter(pk=test.pk).update(audit_percent_approved=Decimal("100"))
     folder = worked[0]
     act(folder, "score", team["ana"], passed=True)
     assert act(folder, "approve", team["sofia"]).state == FolderState.TO_AUDIT
@@ -235,7 +235,7 @@ def people(jobs, written):
 
 def test_a_bad_file_lists_every_bad_row_and_writes_nothing(client, luz, written, people):
     other = inscribe(
-        models.Job.objects.first().position, document_number="99887766"
+        calls_models.Job.objects.first().position, document_number="99887766"
     )  # same call: known
     sign_in(client, luz)
     upload = csv_file(
@@ -343,7 +343,7 @@ def test_scores_of_vrm_or_a_published_test_are_not_loaded_from_a_file(
     upload = csv_file([["inscripcion", "calificacion"], [people[0].registry_number, "70"]])
     response = client.post(load_url(test), {"archivo": upload})
     assert "carpeta por carpeta" in response.content.decode()
-    models.Test.objects.filter(pk=written.pk).update(published_at="2026-05-01T10:00Z")
+    calls_models.Test.objects.filter(pk=written.pk).update(published_at="2026-05-01T10:00Z")
     check = results.ScoreCheck(valid=[(people[0].pk, Decimal("70"))], rows=1)
     with pytest.raises(DomainError, match="ya tiene publicación"):
         results.scores_load(test=written, check=check, sha256="", filename="x.csv", by=luz)

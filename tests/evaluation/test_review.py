@@ -11,17 +11,18 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from merito.applications.models import Inscription
-from merito.calls.models import Position
+from merito.calls import models as calls_models
+from merito.calls import services
+from merito.calls.models import Position, RequirementKind
 from merito.documents.services import document_upload
 from merito.errors import DomainError
-from merito.evaluation import distribution, models, review, services
+from merito.evaluation import distribution, review
 from merito.evaluation.models import (
     Folder,
     FolderEvaluation,
     FolderState,
     Folio,
     FolioSection,
-    RequirementKind,
     VaSection,
 )
 from merito.organizations.models import Role
@@ -149,7 +150,7 @@ def job(process):
     position = Position.objects.create(
         call=process.call, code="PRO-9", name="Profesional agrónomo", level="Profesional"
     )
-    detail = models.Job.objects.create(position=position, opec_number=9001)
+    detail = calls_models.Job.objects.create(position=position, opec_number=9001)
     for order, (kind, education, experience) in enumerate(
         [
             (RequirementKind.MINIMUM, "Título profesional en agronomía", "24 meses relacionada"),
@@ -157,16 +158,16 @@ def job(process):
             (RequirementKind.EQUIVALENCE, "Título de posgrado", "En lugar de la experiencia"),
         ]
     ):
-        models.JobRequirement.objects.create(
+        calls_models.JobRequirement.objects.create(
             job=detail, kind=kind, education=education, experience=experience, order=order
         )
     return position
 
 
 def _open(test):
-    models.SelectionProcess.objects.filter(pk=test.process_id).update(test_stage_open=True)
-    models.Test.objects.filter(pk=test.pk).update(state=models.TestState.OPEN)
-    return models.Test.objects.select_related("process").get(pk=test.pk)
+    calls_models.SelectionProcess.objects.filter(pk=test.process_id).update(test_stage_open=True)
+    calls_models.Test.objects.filter(pk=test.pk).update(state=calls_models.TestState.OPEN)
+    return calls_models.Test.objects.select_related("process").get(pk=test.pk)
 
 
 @pytest.fixture
@@ -418,7 +419,7 @@ def test_vrm_decision_marks_the_criterion_and_the_folder_goes_to_calificada(
 ):
     folder = vrm_folders[0]
     review_all(folder, team["ana"])
-    alternative = models.JobRequirement.objects.get(kind=RequirementKind.ALTERNATIVE)
+    alternative = calls_models.JobRequirement.objects.get(kind=RequirementKind.ALTERNATIVE)
     sign_in(client, team["ana"])
     response = client.post(
         page(folder),
@@ -445,7 +446,7 @@ def test_vrm_decision_marks_the_criterion_and_the_folder_goes_to_calificada(
 def test_a_cumple_decision_needs_a_criterion_of_its_kind_and_no_cumple_fails(vrm_folders, team):
     folder = vrm_folders[0]
     review_all(folder, team["ana"])
-    minimum = models.JobRequirement.objects.get(kind=RequirementKind.MINIMUM)
+    minimum = calls_models.JobRequirement.objects.get(kind=RequirementKind.MINIMUM)
     for decision, requirement in (("equivalence", None), ("equivalence", minimum.pk)):
         with pytest.raises(DomainError, match="Criterio cumplido") as error:
             review.folder_score_vrm(

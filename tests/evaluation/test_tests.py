@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from merito.calls import models as calls_models
+from merito.calls import services
 from merito.errors import DomainError
-from merito.evaluation import models, services
 from tests.conftest import sign_in
 from tests.evaluation.conftest import exam_data
 
@@ -16,8 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_there_are_the_nineteen_types_of_the_seed():
-    assert len(models.TestType.choices) == 19
-    labels = {str(label) for _value, label in models.TestType.choices}
+    assert len(calls_models.TestType.choices) == 19
+    labels = {str(label) for _value, label in calls_models.TestType.choices}
     assert "Prueba Tipo SCD = SELECCIONABLE" in labels
     assert "Verificación Requisito Mínimos" in labels
     assert "Prueba De Aptitudes Y Competencias Básicas Y Psicotécnica" in labels
@@ -36,7 +37,7 @@ def test_process_management_creates_a_test(client, carlos, process, unal):
         reverse("backoffice:evaluation:test_create", args=[process.pk]), form(unal)
     )
     assert response.status_code == 302
-    test = models.Test.objects.get()
+    test = calls_models.Test.objects.get()
     assert test.operator == unal and test.pass_value == Decimal("60")
 
 
@@ -48,7 +49,7 @@ def test_weights_over_100_are_refused_naming_the_sum(client, carlos, process, un
     )
     assert response.status_code == 400
     assert "sumarían 110 %; no pueden superar 100 %" in response.content.decode()
-    assert models.Test.objects.count() == 1
+    assert calls_models.Test.objects.count() == 1
 
 
 def test_editing_a_test_does_not_count_its_own_old_weight(process, unal, carlos):
@@ -85,20 +86,20 @@ def test_percentages_outside_0_100_are_refused_by_the_form(client, carlos, proce
         form(unal, audit_percent_approved="120"),
     )
     assert response.status_code == 400
-    assert not models.Test.objects.exists()
+    assert not calls_models.Test.objects.exists()
 
 
 def test_opening_needs_the_weights_at_100(process, unal, carlos):
     vrm = services.test_save(process=process, test=None, data=exam_data(unal, weight=30), by=carlos)
     with pytest.raises(DomainError, match="suman 30 %; deben sumar 100 %"):
-        services.test_set_state(test=vrm, state=models.TestState.OPEN, by=carlos)
+        services.test_set_state(test=vrm, state=calls_models.TestState.OPEN, by=carlos)
     services.test_save(process=process, test=None, data=exam_data(unal, weight=70), by=carlos)
-    services.test_set_state(test=vrm, state=models.TestState.OPEN, by=carlos)
+    services.test_set_state(test=vrm, state=calls_models.TestState.OPEN, by=carlos)
     vrm.refresh_from_db()
-    assert vrm.state == models.TestState.OPEN
-    services.test_set_state(test=vrm, state=models.TestState.CLOSED, by=carlos)
+    assert vrm.state == calls_models.TestState.OPEN
+    services.test_set_state(test=vrm, state=calls_models.TestState.CLOSED, by=carlos)
     vrm.refresh_from_db()
-    assert vrm.state == models.TestState.CLOSED
+    assert vrm.state == calls_models.TestState.CLOSED
 
 
 def test_opening_through_the_page_shows_the_sum(client, carlos, process, vrm):
@@ -132,13 +133,13 @@ def test_search_tests_by_type_or_description(client, luz, process, unal, carlos,
     services.test_save(
         process=process,
         test=None,
-        data=exam_data(unal, test_type=models.TestType.VA, description="Antecedentes"),
+        data=exam_data(unal, test_type=calls_models.TestType.VA, description="Antecedentes"),
         by=carlos,
     )
     sign_in(client, luz)
     url = reverse("backoffice:evaluation:process_detail", args=[process.pk])
     by_type = client.get(url + "?prueba=valoración").context["page"].object_list
-    assert [t.test_type for t in by_type] == [models.TestType.VA]
+    assert [t.test_type for t in by_type] == [calls_models.TestType.VA]
     by_text = client.get(url + "?prueba=requisitos").context["page"].object_list
     assert [t.pk for t in by_text] == [vrm.pk]
 

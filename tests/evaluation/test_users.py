@@ -6,8 +6,10 @@ import pytest
 from django.urls import reverse
 
 from merito.accounts.models import User
+from merito.calls import models as calls_models
+from merito.calls import services
 from merito.errors import DomainError
-from merito.evaluation import models, services
+from merito.evaluation import distribution
 from merito.organizations.models import Role, RoleAssignment
 from tests.conftest import sign_in
 from tests.evaluation.conftest import person
@@ -178,7 +180,7 @@ def users_url(process, test, role="analista"):
 def test_link_an_active_analyst(client, luz, process, vrm, ana):
     sign_in(client, luz)
     client.post(users_url(process, vrm), {"accion": "asociar", "usuario": ana.pk})
-    assert models.TestUser.objects.filter(test=vrm, user=ana, role=Role.ANALYST).exists()
+    assert calls_models.TestUser.objects.filter(test=vrm, user=ana, role=Role.ANALYST).exists()
     page = client.get(users_url(process, vrm)).content.decode()
     assert "ana.analista" in page
 
@@ -190,7 +192,7 @@ def test_an_inactive_user_or_wrong_role_cannot_be_linked(vrm, ana, luz):
     ana.save()
     with pytest.raises(DomainError, match="está inactivo"):
         services.test_user_link(test=vrm, user=ana, role=Role.ANALYST, by=luz)
-    assert not models.TestUser.objects.exists()
+    assert not calls_models.TestUser.objects.exists()
 
 
 def test_a_user_of_another_operator_cannot_be_linked(vrm, andes, luz):
@@ -211,7 +213,10 @@ def test_unlink_one_by_its_row_button(client, luz, process, vrm, unal):
     links = many_analysts(unal, vrm, luz, 3)
     sign_in(client, luz)
     client.post(users_url(process, vrm), {"desasociar_uno": links[1].pk})
-    assert set(models.TestUser.objects.values_list("pk", flat=True)) == {links[0].pk, links[2].pk}
+    assert set(calls_models.TestUser.objects.values_list("pk", flat=True)) == {
+        links[0].pk,
+        links[2].pk,
+    }
 
 
 def test_unlink_a_selection_carried_across_pages(client, luz, process, vrm, unal):
@@ -228,7 +233,7 @@ def test_unlink_a_selection_carried_across_pages(client, luz, process, vrm, unal
     client.post(
         url, {"en_pagina": second_page, "seleccion": [links[12].pk], "accion": "desasociar"}
     )
-    assert list(models.TestUser.objects.values_list("pk", flat=True)) == [
+    assert list(calls_models.TestUser.objects.values_list("pk", flat=True)) == [
         links[10].pk,
         links[11].pk,
     ]
@@ -241,13 +246,14 @@ def test_unmarking_on_a_page_removes_it_from_the_selection(client, luz, process,
     ids = [link.pk for link in links]
     client.post(url, {"en_pagina": ids, "seleccion": ids, "ir_a": "1"})
     client.post(url, {"en_pagina": ids, "seleccion": [ids[0]], "accion": "desasociar"})
-    assert list(models.TestUser.objects.values_list("pk", flat=True)) == [ids[1]]
+    assert list(calls_models.TestUser.objects.values_list("pk", flat=True)) == [ids[1]]
 
 
 def test_a_user_with_pending_folders_is_not_unlinked(client, luz, process, vrm, unal, monkeypatch):
     links = many_analysts(unal, vrm, luz, 2)
+    # The work evaluation registers for a test, as if analista01 held one folder of it.
     monkeypatch.setattr(
-        services, "pending_folders", lambda user, test: 1 if user.username == "analista01" else 0
+        services, "_pending_work", [lambda user, test: 1 if user.username == "analista01" else 0]
     )
     sign_in(client, luz)
     url = users_url(process, vrm)
@@ -259,11 +265,11 @@ def test_a_user_with_pending_folders_is_not_unlinked(client, luz, process, vrm, 
         "El usuario analista01 tiene tareas pendientes, reasigne las tareas, para poder "
         "desasociarlo" in response.content.decode()
     )
-    assert models.TestUser.objects.count() == 2
+    assert calls_models.TestUser.objects.count() == 2
 
 
 def test_pending_folders_is_zero_until_folders_exist(vrm, ana):
-    assert services.pending_folders(ana, vrm) == 0
+    assert distribution.pending_folders(ana, vrm) == 0
 
 
 def test_process_management_sees_links_but_cannot_change_them(
@@ -274,7 +280,7 @@ def test_process_management_sees_links_but_cannot_change_them(
     assert client.get(users_url(process, vrm)).status_code == 200
     response = client.post(users_url(process, vrm), {"desasociar_uno": link.pk})
     assert response.status_code == 403
-    assert models.TestUser.objects.filter(pk=link.pk).exists()
+    assert calls_models.TestUser.objects.filter(pk=link.pk).exists()
 
 
 def test_an_unknown_role_answers_404(client, luz, process, vrm):

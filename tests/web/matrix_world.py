@@ -16,17 +16,13 @@ from django.test import override_settings
 from django.utils import timezone
 
 from merito.accounts.models import User
-from merito.calls.models import Call, CallDocument
+from merito.calls.models import Call, CallDocument, SelectionProcess, Test
 from merito.cases.selectors import snapshot_document_ids
 from merito.cases.services import case_open, case_submit
 from merito.celery import app as celery_app
 from merito.documents.models import Document, DocumentKind
 from merito.documents.services import document_upload
-from merito.evaluation.models import (
-    Folder,
-    SelectionProcess,
-    Test,
-)
+from merito.evaluation.models import Folder
 from merito.evaluation.review import folios_ensure
 from merito.organizations.models import Organization, OrganizationKind, Role
 from merito.organizations.services import role_assign

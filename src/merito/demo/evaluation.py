@@ -25,21 +25,14 @@ from pypdf import PdfWriter
 
 from merito.accounts.models import User
 from merito.applications.models import Inscription
-from merito.calls.models import Call, CallState, Position
-from merito.demo.calls import CNSC_CODE, load_demo_calls
-from merito.demo.people import load_demo_data
-from merito.demo.profiles import load_demo_catalogue
-from merito.documents.models import Document, DocumentKind
-from merito.documents.services import document_upload
-from merito.evaluation import distribution, services
-from merito.evaluation.models import (
-    FOLDER_TEST_TYPES,
+from merito.calls import services
+from merito.calls.models import (
+    Call,
+    CallState,
     Classification,
-    DistributionKind,
-    Folder,
-    FolderState,
     Job,
     JobRequirement,
+    Position,
     RequirementKind,
     SelectionProcess,
     Test,
@@ -47,6 +40,13 @@ from merito.evaluation.models import (
     TestType,
     TestUser,
 )
+from merito.demo.calls import CNSC_CODE, load_demo_calls
+from merito.demo.people import load_demo_data
+from merito.demo.profiles import load_demo_catalogue
+from merito.documents.models import Document, DocumentKind
+from merito.documents.services import document_upload
+from merito.evaluation import distribution
+from merito.evaluation.models import FOLDER_TEST_TYPES, DistributionKind, Folder, FolderState
 from merito.organizations.models import OperatorProfile, Organization, OrganizationKind, Role
 from merito.organizations.services import operator_profile_of, operator_update
 from merito.profiles.models import (

@@ -4,7 +4,7 @@ from django.db.models.signals import post_save
 
 class EvaluationConfig(AppConfig):
     name = "merito.evaluation"
-    verbose_name = "Evaluación: procesos de selección, pruebas y operadores"
+    verbose_name = "Evaluación: carpetas, distribución, revisión y resultados"
 
     def ready(self) -> None:
         from merito.evaluation.models import FolderEvent
@@ -21,3 +21,9 @@ class EvaluationConfig(AppConfig):
         post_save.connect(
             inscription_changed, sender=Inscription, dispatch_uid="evaluation.folder_active"
         )
+        # A test's folders follow the test: created when it opens; a user who still holds
+        # folders stays linked to it.
+        from merito.calls.services import register_test_work
+        from merito.evaluation.distribution import folders_sync, pending_folders
+
+        register_test_work(on_open=lambda test: folders_sync(test=test), pending=pending_folders)

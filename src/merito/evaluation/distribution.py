@@ -40,7 +40,7 @@ from django.utils.translation import gettext_lazy
 from merito.accounts.models import User
 from merito.applications.models import Inscription, InscriptionState
 from merito.audit.services import audit_record
-from merito.calls.models import Position
+from merito.calls.models import Position, Test, TestState, TestUser
 from merito.errors import DomainError
 from merito.evaluation.balance import balance
 from merito.evaluation.models import (
@@ -55,9 +55,6 @@ from merito.evaluation.models import (
     FolderEvent,
     FolderState,
     FolderTally,
-    Test,
-    TestState,
-    TestUser,
 )
 from merito.jobs import JobState
 from merito.organizations.models import Role

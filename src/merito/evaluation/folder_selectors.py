@@ -6,8 +6,9 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from merito.calls.models import Test
 from merito.evaluation.distribution import tally_count
-from merito.evaluation.models import FOLDER_ROLE_FIELDS, FOLDER_ROLES, Folder, FolderTally, Test
+from merito.evaluation.models import FOLDER_ROLE_FIELDS, FOLDER_ROLES, Folder, FolderTally
 from merito.organizations.models import Role
 
 FOLDER_ORDER = {

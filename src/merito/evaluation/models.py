@@ -1,406 +1,22 @@
-"""The back office of seed 004 (SIMO): processes, jobs, tests and their users; folders,
-their distribution, review, versions and results.
+"""The evaluation of seed 004 (SIMO): the folders of a test, their distribution, review,
+versions and results.
 
-A process of selection is a ``calls.Call``; an OPEC job is a ``calls.Position``. This app
-adds what SIMO needs beside them through one-to-one records, so the public catalogue keeps
-working on the same rows.
+The process, its jobs and its tests are the call's (``merito.calls``); a folder is one
+inscription's work in one test.
 """
 
 from __future__ import annotations
 
-import secrets
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from merito.calls.models import TestType
 from merito.jobs import BackgroundJob
 from merito.organizations.models import Role
-
-PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
-
-
-class ProcessState(models.TextChoices):
-    """The four states of seed 004 §3, stored with the ``calls.CallState`` values."""
-
-    OPEN = "open", _("Abierta (A)")
-    CLOSED = "closed", _("Cerrada (C)")
-    CANCELLED = "cancelled", _("Cancelada (CA)")
-    SUSPENDED = "suspended", _("Suspendida (S)")
-
-
-class ApplicationType(models.TextChoices):
-    NATIONAL = "national", _("Nacional (por país)")
-    MUNICIPAL = "municipal", _("Municipal (por municipio)")
-
-
-class SelectionProcess(models.Model):
-    """What SIMO keeps about a proceso de selección beyond the call itself (seed 004 §3.1)."""
-
-    call = models.OneToOneField(
-        "calls.Call",
-        verbose_name=_("convocatoria"),
-        on_delete=models.PROTECT,
-        related_name="selection_process",
-    )
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("proceso de selección padre"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="subprocesses",
-    )
-    entity = models.ForeignKey(
-        "organizations.Organization",
-        verbose_name=_("entidad"),
-        on_delete=models.PROTECT,
-        related_name="selection_processes",
-    )
-    application_type = models.CharField(
-        _("tipo de aplicación"),
-        max_length=10,
-        choices=ApplicationType.choices,
-        default=ApplicationType.NATIONAL,
-    )
-    pse_payment_days = models.PositiveSmallIntegerField(_("delta pago PSE"), default=0)
-    bank_payment_days = models.PositiveSmallIntegerField(_("delta pago banco"), default=0)
-    keep_in_opec_history = models.BooleanField(_("mantener en histórico OPEC"), default=False)
-    test_stage_open = models.BooleanField(
-        _("etapa de pruebas abierta"),
-        default=False,
-        help_text=_("La abre la gerencia del proceso; habilita la distribución de carpetas."),
-    )
-    justification = models.ForeignKey(
-        "documents.Document",
-        verbose_name=_("documento que justifica la creación del proceso de selección"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("creado por"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-
-    class Meta:
-        ordering = ["-call__year", "call__code"]
-        verbose_name = _("proceso de selección")
-        verbose_name_plural = _("procesos de selección")
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(parent=F("id")), name="evaluation_process_not_own_parent"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return str(self.call)
-
-
-class ProcessStateChange(models.Model):
-    """One change of a process's state, with the PDF that justifies it."""
-
-    process = models.ForeignKey(
-        SelectionProcess,
-        verbose_name=_("proceso de selección"),
-        on_delete=models.CASCADE,
-        related_name="state_changes",
-    )
-    from_state = models.CharField(_("estado anterior"), max_length=10)
-    to_state = models.CharField(_("estado nuevo"), max_length=10, choices=ProcessState.choices)
-    justification = models.ForeignKey(
-        "documents.Document",
-        verbose_name=_("documento que justifica el cambio"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    reason = models.TextField(_("motivo"), blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("cambiado por"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    changed_at = models.DateTimeField(_("cambiado el"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["-changed_at", "-id"]
-        verbose_name = _("cambio de estado del proceso")
-        verbose_name_plural = _("cambios de estado de procesos")
-
-    def __str__(self) -> str:
-        return f"{self.from_state} → {self.to_state}"
-
-
-class JobLevel(models.TextChoices):
-    DIRECTIVE = "Directivo", _("Directivo")
-    ADVISOR = "Asesor", _("Asesor")
-    PROFESSIONAL = "Profesional", _("Profesional")
-    TECHNICAL = "Técnico", _("Técnico")
-    ASSISTANT = "Asistencial", _("Asistencial")
-
-
-class Job(models.Model):
-    """The OPEC detail of a job: ``Position`` holds code, denomination, level and vacancies."""
-
-    position = models.OneToOneField(
-        "calls.Position", verbose_name=_("empleo"), on_delete=models.CASCADE, related_name="job"
-    )
-    opec_number = models.PositiveIntegerField(_("Nº OPEC"), unique=True)
-    grade = models.CharField(_("grado"), max_length=10, blank=True)
-    entity = models.ForeignKey(
-        "organizations.Organization",
-        verbose_name=_("entidad"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    salary = models.DecimalField(
-        _("asignación salarial"), max_digits=12, decimal_places=2, null=True, blank=True
-    )
-    purpose = models.TextField(_("propósito"), blank=True)
-    functions = models.TextField(_("funciones"), blank=True)
-    ascenso_vacancies = models.PositiveIntegerField(
-        _("vacantes para concurso de ascenso"), default=0
-    )
-    manual = models.ForeignKey(
-        "documents.Document",
-        verbose_name=_("manual de funciones"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-
-    class Meta:
-        ordering = ["opec_number"]
-        verbose_name = _("empleo OPEC")
-        verbose_name_plural = _("empleos OPEC")
-
-    def __str__(self) -> str:
-        return f"OPEC {self.opec_number} — {self.position.name}"
-
-
-class RequirementKind(models.TextChoices):
-    MINIMUM = "minimum", _("Requisito mínimo")
-    ALTERNATIVE = "alternative", _("Alternativa")
-    EQUIVALENCE = "equivalence", _("Equivalencia")
-
-
-class JobRequirement(models.Model):
-    """What the VRM decision checks against: minimum, alternatives and equivalences."""
-
-    job = models.ForeignKey(
-        Job, verbose_name=_("empleo"), on_delete=models.CASCADE, related_name="requirements"
-    )
-    kind = models.CharField(_("tipo"), max_length=12, choices=RequirementKind.choices)
-    education = models.TextField(_("estudio"), blank=True)
-    experience = models.TextField(_("experiencia"), blank=True)
-    order = models.PositiveSmallIntegerField(_("orden"), default=0)
-
-    class Meta:
-        ordering = ["order", "pk"]
-        verbose_name = _("requisito del empleo")
-        verbose_name_plural = _("requisitos del empleo")
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(education="") | ~Q(experience=""),
-                name="evaluation_requirement_not_empty",
-                violation_error_message=_("Escriba el estudio, la experiencia o ambos."),
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.education} {self.experience}".strip()
-
-
-class TestType(models.TextChoices):
-    """The 19 test types of seed 004 §3.2, with the seed's exact names."""
-
-    APTITUDES_BASICAS = "aptitudes_basicas", _("Aptitudes Y Competencias Básicas")
-    BASICAS_GENERALES = "basicas_generales", _("Competencias Básicas Generales")
-    BASICAS_COMPORTAMENTALES = (
-        "basicas_comportamentales",
-        _("Competencias Básicas Y Comportamentales"),
-    )
-    BASICAS_FUNCIONALES = "basicas_funcionales", _("Competencias Básicas Y Funcionales")
-    COMPORTAMENTALES = "comportamentales", _("Competencias Comportamentales")
-    ESPECIFICAS = "especificas", _("Competencias Especificas")
-    FUNCIONALES = "funcionales", _("Competencias Funcionales")
-    EXAMEN_MEDICO = "examen_medico", _("Examen Medico")
-    ACTITUD_ESCRITA = "actitud_escrita", _("Prueba actitud Escrita")
-    ACTITUD_PRACTICA = "actitud_practica", _("Prueba actitud Practica")
-    APTITUDES_PSICOTECNICA = (
-        "aptitudes_psicotecnica",
-        _("Prueba De Aptitudes Y Competencias Básicas Y Psicotécnica"),
-    )
-    CONDUCCION = "conduccion", _("Prueba de conducción")
-    ENTREVISTA = "entrevista", _("Prueba De Entrevista")
-    ENTREVISTA_ELIMINATORIA = "entrevista_eliminatoria", _("Prueba Entrevista Eliminatoria")
-    SCD = "scd", _("Prueba Tipo SCD = SELECCIONABLE")
-    PSICOTECNICA = "psicotecnica", _("Psicotécnica")
-    CONSOLIDADOS = "consolidados", _("Resultados Consolidados")
-    VA = "va", _("Valoración De Antecedentes")
-    VRM = "vrm", _("Verificación Requisito Mínimos")
-
-
-class Classification(models.TextChoices):
-    CLASSIFYING = "classifying", _("Clasificatoria")
-    ELIMINATORY = "eliminatory", _("Eliminatoria")
-
-
-def new_audit_seed() -> int:
-    return secrets.randbits(62)
-
-
-class TestState(models.TextChoices):
-    CLOSED = "closed", _("Cerrada")
-    OPEN = "open", _("Abierta")
-
-
-class Test(models.Model):
-    """A prueba of a process (seed 004 §3.2.1). Its state changes only in ``test_set_state``."""
-
-    process = models.ForeignKey(
-        SelectionProcess,
-        verbose_name=_("proceso de selección"),
-        on_delete=models.PROTECT,
-        related_name="tests",
-    )
-    test_type = models.CharField(_("tipo"), max_length=30, choices=TestType.choices)
-    description = models.CharField(_("descripción"), max_length=255)
-    classification = models.CharField(
-        _("clasificación"), max_length=12, choices=Classification.choices
-    )
-    operator = models.ForeignKey(
-        "organizations.Organization",
-        verbose_name=_("institución de educación superior (operador)"),
-        on_delete=models.PROTECT,
-        related_name="evaluation_tests",
-    )
-    date = models.DateField(_("fecha de realización"), null=True, blank=True)
-    max_value = models.DecimalField(_("valor máximo"), max_digits=7, decimal_places=2)
-    quantitative = models.BooleanField(
-        _("prueba cuantitativa"),
-        default=True,
-        help_text=_("El valor aprobatorio aplica únicamente a las pruebas cuantitativas."),
-    )
-    pass_value = models.DecimalField(
-        _("valor aprobatorio"), max_digits=7, decimal_places=2, null=True, blank=True
-    )
-    weight = models.DecimalField(
-        _("ponderación (%)"), max_digits=5, decimal_places=2, validators=PERCENT
-    )
-    audit_percent_approved = models.DecimalField(
-        _("porcentaje auditoría aprobado"),
-        max_digits=5,
-        decimal_places=2,
-        default=Decimal("0"),
-        validators=PERCENT,
-    )
-    audit_percent_not_approved = models.DecimalField(
-        _("porcentaje auditoría NO aprobado"),
-        max_digits=5,
-        decimal_places=2,
-        default=Decimal("0"),
-        validators=PERCENT,
-    )
-    claim_days = models.PositiveSmallIntegerField(
-        _("delta publicación (días de reclamación)"), default=5
-    )
-    show_observations = models.BooleanField(_("visualizar observación"), default=False)
-    show_detail = models.BooleanField(_("ver detalle"), default=False)
-    positions = models.ManyToManyField(
-        "calls.Position",
-        verbose_name=_("empleos"),
-        blank=True,
-        related_name="evaluation_tests",
-        help_text=_("Sin empleos asignados, la prueba se aplica a todos los del proceso."),
-    )
-    state = models.CharField(
-        _("estado"), max_length=10, choices=TestState.choices, default=TestState.CLOSED
-    )
-    # Set when Gerencia publishes the test's results (publications are a context to come).
-    published_at = models.DateTimeField(_("publicada el"), null=True, blank=True)
-    # Seeds the audit sample, so which folders were drawn can be recomputed and checked.
-    audit_seed = models.PositiveBigIntegerField(
-        _("semilla de la muestra de auditoría"), default=new_audit_seed, editable=False
-    )
-    created_at = models.DateTimeField(_("creada el"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["process", "pk"]
-        verbose_name = _("prueba")
-        verbose_name_plural = _("pruebas")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(weight__gte=0) & Q(weight__lte=100),
-                name="evaluation_test_weight_percent",
-                violation_error_message=_("La ponderación debe estar entre 0 y 100 %."),
-            ),
-            models.CheckConstraint(
-                condition=Q(pass_value__isnull=True) | Q(pass_value__lte=F("max_value")),
-                name="evaluation_test_pass_not_above_max",
-                violation_error_message=_(
-                    "El valor aprobatorio no puede ser mayor que el valor máximo."
-                ),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_test_type_display()} — {self.description}"
-
-
-# Roles an operator's user can hold on a test (seed 004 §3.2.2–3.2.5).
-TEST_ROLES = (Role.SUPERVISOR, Role.ANALYST, Role.AUDITOR, Role.CLAIMS_ANALYST)
-
-
-class TestUser(models.Model):
-    """An operator's user linked to a test in one role."""
-
-    test = models.ForeignKey(
-        Test, verbose_name=_("prueba"), on_delete=models.CASCADE, related_name="linked_users"
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("usuario"),
-        on_delete=models.PROTECT,
-        related_name="evaluation_tests",
-    )
-    role = models.CharField(
-        _("rol"), max_length=30, choices=[(r.value, r.label) for r in TEST_ROLES]
-    )
-    linked_at = models.DateTimeField(_("asociado el"), auto_now_add=True)
-    linked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("asociado por"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-
-    class Meta:
-        ordering = ["user__username", "pk"]
-        verbose_name = _("usuario asociado a la prueba")
-        verbose_name_plural = _("usuarios asociados a pruebas")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["test", "user", "role"], name="evaluation_testuser_unique"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} — {self.get_role_display()}"
-
 
 # --- folders and their distribution -------------------------------------------------------
 
@@ -439,7 +55,7 @@ class Folder(models.Model):
     # with the test and each holder's (holder, state) index with the holder, and every
     # index is written again by every distribution UPDATE.
     test = models.ForeignKey(
-        Test,
+        "calls.Test",
         verbose_name=_("prueba"),
         on_delete=models.PROTECT,
         related_name="folders",
@@ -559,7 +175,11 @@ class FolderTally(models.Model):
     # No database constraint: the tally is derived data its triggers write while folders
     # are deleted, whatever order a cleanup deletes tests in (Django still cascades).
     test = models.ForeignKey(
-        Test, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+        "calls.Test",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     role = models.CharField(max_length=30, blank=True)
     user_id = models.IntegerField(default=0)
@@ -698,7 +318,10 @@ class DistributionJob(BackgroundJob):
     """An automatic distribution scheduled with "Programar trabajo" (seed 004 §3.2.6.2)."""
 
     test = models.ForeignKey(
-        Test, verbose_name=_("prueba"), on_delete=models.CASCADE, related_name="distribution_jobs"
+        "calls.Test",
+        verbose_name=_("prueba"),
+        on_delete=models.CASCADE,
+        related_name="distribution_jobs",
     )
     kind = models.CharField(
         _("tipo de distribución"), max_length=10, choices=DistributionKind.choices
@@ -746,7 +369,7 @@ class FolderEvaluation(models.Model):
     # Copies of the folder (``version_copies``), so "Resultados de la prueba" filters and
     # sorts 1,000,000 versions by one index each instead of joining folders and jobs.
     test = models.ForeignKey(
-        Test,
+        "calls.Test",
         verbose_name=_("prueba"),
         on_delete=models.CASCADE,
         related_name="+",
@@ -773,7 +396,7 @@ class FolderEvaluation(models.Model):
     published_at = models.DateTimeField(_("publicada el"), null=True, blank=True)
     created_at = models.DateTimeField(_("fecha"), auto_now_add=True)
     requirement = models.ForeignKey(
-        JobRequirement,
+        "calls.JobRequirement",
         verbose_name=_("criterio cumplido"),
         null=True,
         blank=True,

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from merito.applications.models import Inscription
 from merito.audit.services import audit_record
+from merito.calls.models import Test, TestType
 from merito.errors import DomainError
 from merito.evaluation.distribution import new_folders, test_inscriptions
 from merito.evaluation.models import (
@@ -37,8 +38,6 @@ from merito.evaluation.models import (
     FolderEvaluation,
     FolderEvent,
     FolderState,
-    Test,
-    TestType,
 )
 from merito.organizations.models import Role
 

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from merito.audit.services import audit_record
+from merito.calls.models import JobRequirement, RequirementKind, TestState, TestType
 from merito.errors import DomainError
 from merito.evaluation.distribution import folder_transition
 from merito.evaluation.models import (
@@ -40,10 +41,6 @@ from merito.evaluation.models import (
     Folio,
     FolioSection,
     FolioSource,
-    JobRequirement,
-    RequirementKind,
-    TestState,
-    TestType,
     VaSection,
     VrmDecision,
 )

@@ -21,16 +21,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from merito.applications.models import Inscription
+from merito.calls.models import SelectionProcess, Test, TestType
 from merito.errors import DomainError
-from merito.evaluation.models import (
-    FOLDER_TEST_TYPES,
-    Folder,
-    FolderEvaluation,
-    FolderEvent,
-    SelectionProcess,
-    Test,
-    TestType,
-)
+from merito.evaluation.models import FOLDER_TEST_TYPES, Folder, FolderEvaluation, FolderEvent
 from merito.evaluation.results import yes_no
 from merito.exports import spreadsheet_cell
 from merito.reports.models import ReportFormat

@@ -15,10 +15,7 @@ from django.utils.translation import gettext as _
 from merito.accounts.models import SpacedName
 from merito.applications.models import Inscription
 from merito.calls.models import Position
-from merito.evaluation.models import (
-    FOLDER_ROLE_FIELDS,
-    FolderAssignment,
-)
+from merito.evaluation.models import FOLDER_ROLE_FIELDS, FolderAssignment
 from merito.evaluation.results import admitted_condition, vrm_verified_condition
 from merito.pagination import Keyed
 from merito.reports.scope import visible_processes

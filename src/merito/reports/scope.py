@@ -11,11 +11,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from merito.evaluation.models import (
-    SelectionProcess,
-    Test,
-)
-from merito.evaluation.selectors import managed_organization_ids
+from merito.calls.models import SelectionProcess, Test
+from merito.calls.selectors import managed_organization_ids
 from merito.organizations.models import Role
 from merito.organizations.rules import role_assignments
 

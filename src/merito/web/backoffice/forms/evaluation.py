@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from merito.accounts.validators import validate_phone, validate_username
-from merito.evaluation.models import (
+from merito.calls.models import (
     ApplicationType,
     Classification,
     JobLevel,
@@ -18,10 +18,9 @@ from merito.evaluation.models import (
     RequirementKind,
     SelectionProcess,
     TestType,
-    VaSection,
-    VrmDecision,
 )
-from merito.evaluation.services import OPERATOR_USER_ROLES
+from merito.calls.services import OPERATOR_USER_ROLES
+from merito.evaluation.models import VaSection, VrmDecision
 from merito.identity import DocumentType
 from merito.organizations.models import DEPARTMENTS, Organization, OrganizationKind
 from merito.profiles.validators import normalize_nit

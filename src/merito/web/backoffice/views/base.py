@@ -16,13 +16,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from merito.calls.models import Notice
+from merito.calls import selectors
+from merito.calls.models import Notice, SelectionProcess, Test
 from merito.errors import DomainError
-from merito.evaluation import selectors
-from merito.evaluation.models import (
-    SelectionProcess,
-    Test,
-)
 from merito.reports import scope
 
 PAGE_SIZE = 20

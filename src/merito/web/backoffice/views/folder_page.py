@@ -9,9 +9,10 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from merito.calls.models import RequirementKind, TestType
 from merito.errors import DomainError
 from merito.evaluation import distribution, review
-from merito.evaluation.models import Folder, RequirementKind, TestType
+from merito.evaluation.models import Folder
 from merito.organizations.models import Role
 from merito.web.backoffice.forms.evaluation import (
     FolioForm,

@@ -21,17 +21,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from merito.accounts.models import User
 from merito.audit.services import audit_read
-from merito.calls.models import Position
+from merito.calls import selectors, services
+from merito.calls.models import Position, Test, TestType
 from merito.errors import DomainError
-from merito.evaluation import distribution, folder_selectors, review, selectors, services
+from merito.evaluation import distribution, folder_selectors, review
 from merito.evaluation.models import (
     FOLDER_ROLES,
     DistributionJob,
     DistributionKind,
     Folder,
     FolderState,
-    Test,
-    TestType,
 )
 from merito.jobs import JobState
 from merito.organizations.models import Role

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from merito.accounts import second_factor
 from merito.accounts.models import User
+from merito.calls import selectors, services
 from merito.errors import DomainError
-from merito.evaluation import selectors, services
 from merito.exports import csv_response
 from merito.organizations.models import Organization, Role
 from merito.organizations.rules import holding_roles_elsewhere

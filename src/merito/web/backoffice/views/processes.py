@@ -22,23 +22,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from merito.accounts.models import User
-from merito.calls.models import CallState, Position
-from merito.documents.models import Document
-from merito.errors import DomainError
-from merito.evaluation import distribution, selectors, services
-from merito.evaluation.models import (
-    FOLDER_ROLES,
-    FOLDER_TEST_TYPES,
+from merito.calls import selectors, services
+from merito.calls.models import (
     TEST_ROLES,
+    CallState,
     Job,
     JobLevel,
     JobRequirement,
+    Position,
     ProcessState,
     SelectionProcess,
     Test,
     TestState,
     TestUser,
 )
+from merito.documents.models import Document
+from merito.errors import DomainError
+from merito.evaluation import distribution
+from merito.evaluation.models import FOLDER_ROLES, FOLDER_TEST_TYPES
 from merito.exports import csv_response
 from merito.organizations.models import Organization, Role
 from merito.web.backoffice.forms.evaluation import (

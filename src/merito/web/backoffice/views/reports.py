@@ -34,14 +34,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from merito.applications.models import InscriptionState
 from merito.audit.services import audit_record
+from merito.calls import selectors
+from merito.calls.models import SelectionProcess, Test
 from merito.errors import DomainError
-from merito.evaluation import distribution, results, selectors
-from merito.evaluation.models import (
-    FOLDER_TEST_TYPES,
-    FolderState,
-    SelectionProcess,
-    Test,
-)
+from merito.evaluation import distribution, results
+from merito.evaluation.models import FOLDER_TEST_TYPES, FolderState
 from merito.exports import spreadsheet_cell
 from merito.jobs import JobState
 from merito.pagination import Keyed

@@ -19,9 +19,10 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from merito.audit.services import audit_read
+from merito.calls.models import TestType
 from merito.errors import DomainError
 from merito.evaluation import folder_selectors, review
-from merito.evaluation.models import Folder, Folio, TestType
+from merito.evaluation.models import Folder, Folio
 from merito.web.backoffice.forms.evaluation import FolioForm
 
 

@@ -1,4 +1,6 @@
-"""Use cases of the SIMO back office: every write goes through here and is audited.
+"""Use cases of a proceso de selección in the SIMO back office (seed 004 §3–4): the process,
+its jobs, its tests, the operators' users and their links to tests. Every write goes
+through here and is audited.
 
 State of a process (seed 004 §3, "Abierta (A), Cerrada (C), Cancelada (CA) ó Suspendida
 (S)") changes only in ``process_set_state``, with a justification PDF, by these rules:
@@ -10,10 +12,15 @@ State of a process (seed 004 §3, "Abierta (A), Cerrada (C), Cancelada (CA) ó S
 
 State of a test changes only in ``test_set_state``; opening it requires the weights of the
 process's tests to add up to exactly 100 %.
+
+A test's folders are ``merito.evaluation``'s, which sits above this context: it registers
+what must follow a test's changes (``register_test_work``) when it loads, so this module
+never imports it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -24,15 +31,13 @@ from django.utils.translation import gettext as _
 from merito.accounts.models import User
 from merito.accounts.services import email_change_request
 from merito.audit.services import audit_record
-from merito.calls.models import Call, CallState, Position
-from merito.documents.models import Document, DocumentKind
-from merito.documents.services import document_upload
-from merito.errors import DomainError
-from merito.evaluation.distribution import folders_sync, pending_folders
-from merito.evaluation.models import (
+from merito.calls.models import (
     TEST_ROLES,
+    Call,
+    CallState,
     Job,
     JobRequirement,
+    Position,
     ProcessState,
     ProcessStateChange,
     SelectionProcess,
@@ -40,6 +45,9 @@ from merito.evaluation.models import (
     TestState,
     TestUser,
 )
+from merito.documents.models import Document, DocumentKind
+from merito.documents.services import document_upload
+from merito.errors import DomainError
 from merito.organizations.models import (
     OPERATOR_ROLES,
     Organization,
@@ -85,6 +93,30 @@ TEST_FIELDS = (
     "show_observations",
     "show_detail",
 )
+
+
+# --- the work other contexts keep for a test ----------------------------------------------
+
+# Called with the test, inside the transaction that opens it (evaluation creates its folders).
+_on_test_open: list[Callable[[Test], object]] = []
+# Called with (user, test): how many pieces of work the user still holds in the test.
+_pending_work: list[Callable[[Any, Test], int]] = []
+
+
+def register_test_work(
+    *, on_open: Callable[[Test], object], pending: Callable[[Any, Test], int]
+) -> None:
+    """Let the context that works a test's folders follow it: ``on_open(test)`` runs when
+    the test opens, and ``pending(user, test)`` refuses to unlink a user who still holds
+    work. Registered once, when that context's app loads."""
+    if on_open not in _on_test_open:
+        _on_test_open.append(on_open)
+    if pending not in _pending_work:
+        _pending_work.append(pending)
+
+
+def _pending(user: Any, test: Test) -> int:
+    return sum(count(user, test) for count in _pending_work)
 
 
 def _snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
@@ -463,7 +495,8 @@ def test_set_state(*, test: Test, state: str, by: Any) -> Test:
             after={"state": state},
         )
         if state == TestState.OPEN:
-            folders_sync(test=test)
+            for follow in _on_test_open:
+                follow(test)
     return test
 
 
@@ -675,7 +708,7 @@ def test_users_unlink(*, test: Test, links: list[TestUser], by: Any) -> int:
     for link in links:
         if link.test_id != test.pk:
             raise DomainError(_("Ese usuario no está asociado a esta prueba."))
-        if pending_folders(link.user, test):
+        if _pending(link.user, test):
             raise DomainError(
                 _(
                     "El usuario %(user)s tiene tareas pendientes, reasigne las tareas, "
