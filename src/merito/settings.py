@@ -260,6 +260,10 @@ AUDIT_SIGNING_KEY_FILE = env(
     if DEBUG or TESTING
     else "",
 )
+# The peer bank of seed 000 is kept by one organization (Colombia's Ministerio de Educación
+# Nacional): its verifiers, and the organizations below it, work the bank; a verifier of
+# another ministry does not. Named by the organization's short name.
+PEER_BANK_OWNER = env("PEER_BANK_OWNER", default="MEN")
 
 CELERY_BEAT_SCHEDULE = {
     "seal-audit-log": {"task": "merito.audit.tasks.seal_audit_log", "schedule": 2.0},

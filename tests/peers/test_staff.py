@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from merito.audit.models import AuditEvent
 from merito.cases.models import CaseState, UpdateCase
+from merito.organizations.models import Organization, OrganizationKind, Role
+from merito.organizations.services import role_assign
 from merito.peers import services
 from merito.peers.models import EmailBounce, PeerGroup, PeerMembership, RequestState
 from tests.conftest import make_user, sign_in
@@ -293,3 +295,29 @@ def test_an_export_of_the_bank_leaves_an_audit_row(client, verifier, bank, fmt):
     assert event.after["formato"] == fmt and event.after["filtros"]["query"] == "beto"
     client.get(reverse("backoffice:peers:search"))  # the page itself is not an export
     assert AuditEvent.objects.filter(action="peers.bank.exported").count() == 1
+
+
+def test_a_verifier_of_another_ministry_has_the_landing_but_not_the_men_s_bank(client, men):
+    """The verifier's landing lists the bank's tools to the MEN's verifiers only; one of
+    Minedu (Peru) sees their assignment and no tool, and the bank answers 403."""
+    minedu = Organization.objects.create(
+        name="Ministerio de Educación del Perú", short_name="MINEDU",
+        kind=OrganizationKind.MINISTRY, country="PE",
+    )  # fmt: skip
+    other = make_user(username="verificador_minedu", email="v@minedu.example.org")
+    role_assign(user=other, role=Role.VERIFIER, organization=minedu, by=None)
+    ours = make_user(username="verificador_men", email="v@men.example.org")
+    role_assign(user=ours, role=Role.VERIFIER, organization=men, by=None)
+    landing = reverse("backoffice:landing", args=["verificacion-de-pares"])
+    search = reverse("backoffice:peers:search")
+
+    sign_in(client, other)
+    page = client.get(landing).content.decode()
+    assert "Ministerio de Educación del Perú" in page
+    assert search not in page
+    assert "no tiene todavía tareas de este rol" in page
+    assert client.get(search).status_code == 403
+
+    sign_in(client, ours)
+    assert search in client.get(landing).content.decode()
+    assert client.get(search).status_code == 200

@@ -29,6 +29,7 @@ from merito.organizations.services import role_assign
 from merito.peers.models import EmailChangeRequest, PeerImport, PeerMembership, RecognitionRequest
 from merito.peers.services import email_change_request, recognition_request
 from merito.profiles.models import Experience
+from merito.reports.catalogue import REPORTS
 from merito.reports.models import ReportJob
 from tests.conftest import make_user
 from tests.documents.conftest import make_pdf
@@ -175,7 +176,14 @@ def _objects(world: World) -> None:
     ids["inscription_number"] = folder.inscription.registry_number
     ids["operator"] = test.operator_id
     ids["operator_user"] = analyst.pk
-    ids["report_job"] = ReportJob.objects.order_by("pk").values_list("pk", flat=True).first() or 1
+    # A background report Gerencia asked for, still pending (its file is its requester's).
+    ids["report_job"] = ReportJob.objects.create(
+        report=next(iter(REPORTS)),
+        parameters={"process": test.process_id, "subprocess": None, "test": None},
+        format="xlsx",
+        total=1,
+        created_by=world.people["gerencia"],
+    ).pk
 
     membership = PeerMembership.objects.get(user=applicant)
     ids["peer_person"] = membership.user_id

@@ -19,7 +19,7 @@ MOVED = [
     ("/banco-de-pares/importar/", "/gestion/banco-de-pares/importar/"),
     ("/banco-de-pares/solicitudes/correo/4/", "/gestion/banco-de-pares/solicitudes/correo/4/"),
     ("/gerencia/", "/gestion/gerencia/"),
-    ("/verificacion/", "/gestion/verificacion/"),
+    ("/verificacion/", "/gestion/verificacion-de-pares/"),
 ]
 
 

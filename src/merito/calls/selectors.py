@@ -34,6 +34,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from merito.accounts.models import User
+from merito.calls import scope
 from merito.calls.calendar import local_today
 from merito.calls.models import (
     Call,
@@ -52,11 +53,9 @@ from merito.calls.models import (
 from merito.organizations.models import (
     OPERATOR_ROLES,
     Organization,
-    OrganizationKind,
     Role,
     RoleAssignment,
 )
-from merito.organizations.rules import role_assignments
 from merito.search import each_word
 
 
@@ -206,85 +205,7 @@ def current_or_next_stage(call: Call, now: datetime) -> Stage | None:
 
 
 # --- the back office: processes, tests, jobs and operators -------------------------------
-
-
-def _with_descendants(ids: set[int]) -> set[int]:
-    found = set(ids)
-    frontier = set(ids)
-    while frontier:
-        frontier = (
-            set(
-                Organization.objects.filter(parent_id__in=frontier)
-                .order_by()
-                .values_list("pk", flat=True)
-            )
-            - found
-        )
-        found |= frontier
-    return found
-
-
-_MANAGED_ATTR = "_merito_managed_organizations"
-
-
-def managed_organization_ids(user: Any) -> set[int] | None:
-    """Organizations where ``user`` is Gerencia del proceso; ``None`` means all of them.
-
-    Read once per request, like the role assignments it derives from.
-    """
-    if hasattr(user, _MANAGED_ATTR):
-        return getattr(user, _MANAGED_ATTR)
-    ids: set[int] | None = set()
-    for role, org_id, call_id in role_assignments(user):
-        if role != Role.PROCESS_MANAGEMENT:
-            continue
-        if org_id is None and call_id is None:
-            ids = None
-            break
-        if org_id is not None and ids is not None:
-            ids.add(org_id)
-    managed = None if ids is None else _with_descendants(ids)
-    if getattr(user, "is_authenticated", False):
-        setattr(user, _MANAGED_ATTR, managed)
-    return managed
-
-
-def administered_operator_ids(user: Any) -> set[int]:
-    """Operators whose administrator ``user`` is."""
-    return {
-        org_id
-        for role, org_id, _call in role_assignments(user)
-        if role == Role.OPERATOR_ADMIN and org_id is not None
-    }
-
-
-def is_manager(user: Any) -> bool:
-    return any(role == Role.PROCESS_MANAGEMENT for role, _o, _c in role_assignments(user))
-
-
-def processes_for(user: Any) -> QuerySet[SelectionProcess]:
-    """Processes the viewer may open: managed ones, or those awarded to its operator."""
-    processes = SelectionProcess.objects.select_related("call", "entity", "parent__call")
-    condition = Q(pk__in=[])
-    managed = managed_organization_ids(user)
-    if managed is None:
-        return processes
-    if managed:
-        condition |= Q(call__organization_id__in=managed)
-    operators = administered_operator_ids(user)
-    if operators:
-        awarded = Test.objects.filter(operator_id__in=operators).values("process_id")
-        condition |= Q(pk__in=awarded)
-    return processes.filter(condition)
-
-
-def process_for(user: Any, pk: int) -> SelectionProcess | None:
-    return processes_for(user).filter(pk=pk).first()
-
-
-def can_manage(user: Any, process: SelectionProcess) -> bool:
-    managed = managed_organization_ids(user)
-    return managed is None or process.call.organization_id in managed
+# Every read starts from the viewer's scope (``merito.calls.scope``).
 
 
 _HUNDRED = RawSQL("100.0", (), output_field=DecimalField())
@@ -302,7 +223,7 @@ def process_list(
             0,
         )
 
-    processes = processes_for(user).annotate(
+    processes = scope.visible_processes(user).annotate(
         total_jobs=total(Count("pk")),
         ascenso_jobs=total(Count("pk", filter=Q(job__ascenso_vacancies__gt=0))),
         total_vacancies=total(Sum("vacancies")),
@@ -343,27 +264,15 @@ PROCESS_ORDER = {
 }
 
 
-def tests_for(user: Any, process: SelectionProcess) -> QuerySet[Test]:
-    """Tests of the process the viewer may see: all for Gerencia, its own for an operator."""
-    tests = process.tests.select_related("operator").order_by("pk")
-    if can_manage(user, process):
-        return tests
-    return tests.filter(operator_id__in=administered_operator_ids(user))
-
-
 def test_list(*, user: Any, process: SelectionProcess, query: str = "") -> QuerySet[Test]:
     """Search by keyword over the type (its Spanish name) or the description."""
     from merito.calls.models import TestType
 
-    tests = tests_for(user, process)
+    tests = scope.visible_tests(user).filter(process=process).order_by("pk")
     for word in query.split():
         types = [value for value, label in TestType.choices if word.lower() in str(label).lower()]
         tests = tests.filter(Q(description__icontains=word) | Q(test_type__in=types))
     return tests
-
-
-def test_for(user: Any, process: SelectionProcess, pk: int) -> Test | None:
-    return tests_for(user, process).filter(pk=pk).first()
 
 
 def jobs_of(process: SelectionProcess, *, query: str = "", level: str = "") -> QuerySet[Position]:
@@ -384,23 +293,6 @@ def job_for(process: SelectionProcess, pk: int) -> Job | None:
         .filter(pk=pk, position__call_id=process.call_id)
         .first()
     )
-
-
-def operators_for(user: Any) -> QuerySet[Organization]:
-    """Operators the viewer may open: its own for an administrator; for Gerencia del
-    proceso, those awarded a test of a process it manages (their users' documents and
-    e-mails are not another commission's to read)."""
-    operators = Organization.objects.filter(kind=OrganizationKind.OPERATOR).select_related(
-        "operator_profile"
-    )
-    condition = Q(pk__in=administered_operator_ids(user))
-    if is_manager(user):
-        managed = managed_organization_ids(user)
-        if managed is None:
-            return operators
-        awarded = Test.objects.filter(process__call__organization_id__in=managed)
-        condition |= Q(pk__in=awarded.values("operator_id"))
-    return operators.filter(condition)
 
 
 def operator_users(

@@ -6,7 +6,10 @@ class CasesConfig(AppConfig):
     verbose_name = "Casos de actualización de pares"
 
     def ready(self) -> None:
-        from merito.cases import signals  # noqa: F401  (profile edits touch the open case)
+        from merito.cases import (
+            scope,  # noqa: F401  (declares who reaches which rows)
+            signals,  # noqa: F401  (profile edits touch the open case)
+        )
         from merito.cases.services import register_hooks
 
         register_hooks()

@@ -19,8 +19,8 @@ from merito.exports import spreadsheet_cell
 from merito.peers.models import (
     EmailBounce,
     PeerGroup,
-    PeerMembership,
 )
+from merito.peers.scope import visible_memberships
 from merito.search import each_word
 
 NO_CASE = "none"
@@ -57,6 +57,7 @@ def _latest_case_state() -> Subquery:
 
 def bank_search(
     *,
+    viewer: Any,
     group: str = "",
     area: str = "",
     region: str = "",
@@ -66,7 +67,7 @@ def bank_search(
 ) -> QuerySet[User]:
     """Members of the bank with the state of their latest update case and whether their
     current e-mail bounced; every filter as on the staff search page."""
-    memberships = PeerMembership.objects.filter(user=OuterRef("pk"))
+    memberships = visible_memberships(viewer).filter(user=OuterRef("pk"))
     if group:
         memberships = memberships.filter(group=group)
     if area:
@@ -110,18 +111,18 @@ class ReportLine:
     not_finished: int
 
 
-def update_report() -> list[ReportLine]:
+def update_report(*, viewer: Any) -> list[ReportLine]:
     """Per group and in total: members, who has not started, who has not finished."""
     lines = []
     for value, label in [("", _("Todo el banco")), *PeerGroup.choices]:
-        members = bank_search(group=value)
+        members = bank_search(viewer=viewer, group=value)
         lines.append(
             ReportLine(
                 group=value,
                 label=str(label),
                 members=members.count(),
-                not_started=bank_search(group=value, pending=NOT_STARTED).count(),
-                not_finished=bank_search(group=value, pending=NOT_FINISHED).count(),
+                not_started=bank_search(viewer=viewer, group=value, pending=NOT_STARTED).count(),
+                not_finished=bank_search(viewer=viewer, group=value, pending=NOT_FINISHED).count(),
             )
         )
     return lines
@@ -168,5 +169,5 @@ def bank_dataset(people: QuerySet[User]) -> tablib.Dataset:
     return dataset
 
 
-def person_for_staff(*, pk: int) -> User | None:
-    return bank_search().filter(pk=pk).first()
+def person_for_staff(*, viewer: Any, pk: int) -> User | None:
+    return bank_search(viewer=viewer).filter(pk=pk).first()

@@ -9,6 +9,7 @@ from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
 from merito.cases.models import CaseState, Observation, UpdateCase
+from merito.cases.scope import visible_cases
 from merito.profiles.models import (
     EducationLevel,
     ExperienceKind,
@@ -25,8 +26,9 @@ def case_for_owner(*, user: Any, number: str) -> UpdateCase | None:
     return UpdateCase.objects.filter(user=user, number=number).first()
 
 
-def case_get(*, number: str) -> UpdateCase | None:
-    return UpdateCase.objects.select_related("user", "verifier").filter(number=number).first()
+def case_get(*, viewer: Any, number: str) -> UpdateCase | None:
+    """A case the viewer reaches (``scope.visible_cases``); ``None`` otherwise (404)."""
+    return visible_cases(viewer).filter(number=number).first()
 
 
 def cases_of(*, user: Any) -> QuerySet[UpdateCase]:
@@ -37,7 +39,7 @@ def case_queue(
     *, viewer: Any, state: str = "", assigned: str = "", query: str = ""
 ) -> QuerySet[UpdateCase]:
     """Cases for verifiers, oldest submission first; filters as on the queue page."""
-    cases = UpdateCase.objects.select_related("user", "verifier")
+    cases = visible_cases(viewer)
     if state:
         cases = cases.filter(state=state)
     if assigned == "mine":

@@ -7,6 +7,7 @@ class EvaluationConfig(AppConfig):
     verbose_name = "Evaluación: carpetas, distribución, revisión y resultados"
 
     def ready(self) -> None:
+        from merito.evaluation import scope  # noqa: F401  (declares who reaches which rows)
         from merito.evaluation.models import FolderEvent
         from merito.evaluation.results import version_from_event
 

@@ -41,6 +41,7 @@ from merito.accounts.models import User
 from merito.applications.models import Inscription, InscriptionState
 from merito.audit.services import audit_record
 from merito.calls.models import Position, Test, TestState, TestUser
+from merito.calls.scope import administered_operator_ids
 from merito.errors import DomainError
 from merito.evaluation.balance import balance
 from merito.evaluation.models import (
@@ -815,6 +816,10 @@ def distribution_run(job_id: int) -> DistributionJob:
         state=JobState.RUNNING, started_at=timezone.now()
     )
     try:
+        # Run with its requester's scope as it is now: an administrator who lost the
+        # operator meanwhile distributes nothing.
+        if job.test.operator_id not in administered_operator_ids(job.created_by):
+            raise DomainError(_("Quien programó la distribución ya no administra el operador."))
         with transaction.atomic():
             test = _locked_distributable(job.test)
             folders_sync(test=test)

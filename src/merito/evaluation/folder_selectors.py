@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from merito.calls.models import Test
 from merito.evaluation.distribution import tally_count
 from merito.evaluation.models import FOLDER_ROLE_FIELDS, FOLDER_ROLES, Folder, FolderTally
+from merito.evaluation.scope import held_by, visible_folders
 from merito.organizations.models import Role
 
 FOLDER_ORDER = {
@@ -103,12 +104,9 @@ def folder_count(*, test: Test, filters: dict[str, Any], state: str = "") -> int
 
 
 def my_folders(user: Any, *, state: str = "") -> QuerySet[Folder]:
-    """Folders ``user`` holds now, in any role, on any test."""
-    condition = Q()
-    for role in FOLDER_ROLES:
-        condition |= Q(**{FOLDER_ROLE_FIELDS[role]: user})
+    """Folders ``user`` holds now, in any role, on any test (a part of ``visible_folders``)."""
     folders = (
-        Folder.objects.filter(condition)
+        Folder.objects.filter(held_by(user))
         .select_related(*_RELATED, "test__process__call")
         .order_by("test_id", "pk")
     )
@@ -119,5 +117,6 @@ def my_folder(user: Any, pk: int) -> Folder | None:
     return my_folders(user).filter(pk=pk).first()
 
 
-def folder_of_test(test: Test, pk: int) -> Folder | None:
-    return Folder.objects.select_related(*_RELATED).filter(test=test, pk=pk).first()
+def folder_of_test(user: Any, test: Test, pk: int) -> Folder | None:
+    """A folder of ``test`` that ``user`` reaches (``scope.visible_folders``)."""
+    return visible_folders(user).select_related(*_RELATED).filter(test=test, pk=pk).first()

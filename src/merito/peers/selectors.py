@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import QuerySet
@@ -13,6 +15,7 @@ from merito.peers.models import (
     RecognitionRequest,
     RequestState,
 )
+from merito.peers.scope import visible_email_change_requests, visible_recognition_requests
 
 
 def mask_email(address: str) -> str:
@@ -60,9 +63,11 @@ def is_locked_out(user: User) -> bool:
     return lockout_failures(user) >= settings.AXES_FAILURE_LIMIT
 
 
-def pending_recognitions() -> QuerySet[RecognitionRequest]:
-    return RecognitionRequest.objects.filter(state=RequestState.PENDING).select_related("user")
+def pending_recognitions(viewer: Any) -> QuerySet[RecognitionRequest]:
+    requests = visible_recognition_requests(viewer)
+    return requests.filter(state=RequestState.PENDING).select_related("user")
 
 
-def pending_email_changes() -> QuerySet[EmailChangeRequest]:
-    return EmailChangeRequest.objects.filter(state=RequestState.PENDING).select_related("user")
+def pending_email_changes(viewer: Any) -> QuerySet[EmailChangeRequest]:
+    requests = visible_email_change_requests(viewer)
+    return requests.filter(state=RequestState.PENDING).select_related("user")

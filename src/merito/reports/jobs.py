@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from merito.audit.services import audit_record
+from merito.calls.scope import can_view_process, can_view_test
 from merito.errors import DomainError
 from merito.jobs import JobState
 from merito.reports.catalogue import REPORTS, Parameters, Report, file_name, parameters_from, render
@@ -42,15 +43,27 @@ def report_schedule(*, report: Report, params: Parameters, fmt: str, total: int,
     return job
 
 
+def _still_visible(job: ReportJob, params: Parameters) -> None:
+    """The file is made with its requester's scope as it is when the job runs: one who lost
+    the process (or the test) meanwhile gets an error, not the data."""
+    user = job.created_by
+    visible = can_view_process(user, params.target) and can_view_process(user, params.process)
+    if visible and params.test is not None:
+        visible = can_view_test(user, params.test)
+    if not visible:
+        raise DomainError(_("Ya no tiene acceso a este proceso de selección o a esta prueba."))
+
+
 def report_run(job_id: int) -> ReportJob:
     """Generate the file of a scheduled report and store it for its requester."""
-    job = ReportJob.objects.get(pk=job_id)
+    job = ReportJob.objects.select_related("created_by").get(pk=job_id)
     if job.state != JobState.PENDING:
         return job
     ReportJob.objects.filter(pk=job.pk).update(state=JobState.RUNNING, started_at=timezone.now())
     try:
         report = REPORTS[job.report]
         params = parameters_from(job.parameters)
+        _still_visible(job, params)
 
         def progress(done: int) -> None:
             ReportJob.objects.filter(pk=job.pk).update(done=done)

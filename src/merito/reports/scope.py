@@ -1,20 +1,24 @@
-"""Who sees which processes and tests in the inscription search and the reports.
+"""Who sees which processes and tests in the inscription search and the reports, and whose
+background exports are whose.
 
-Gerencia del proceso sees the processes of its organizations (all of them with a
-platform-wide role); the administrator and the supervisors of an operator see the processes
-with a test awarded to their operator. Anyone else gets 403 in the views.
+The role gate: Gerencia del proceso, the operator's administrator and its supervisors open
+the reports; anyone else gets 403 in the views. The object scope is the calls context's
+(``merito.calls.scope``): Gerencia sees the processes of its organizations, the operator's
+people those with a test awarded to their operator. A report generated in the background
+is its requester's alone.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+import rules
+from django.db.models import QuerySet
 
+from merito.calls import scope as calls_scope
 from merito.calls.models import SelectionProcess, Test
-from merito.calls.selectors import managed_organization_ids
-from merito.organizations.models import Role
-from merito.organizations.rules import role_assignments
+from merito.reports.models import ReportJob
+from merito.scope import declare_scope
 
 VIEW_PERMS = (
     "merito.access_process_management",
@@ -23,42 +27,31 @@ VIEW_PERMS = (
 )
 
 
-# The operator's people who see its processes' data (seed 004 §5–6).
-VIEWER_ROLES = (Role.OPERATOR_ADMIN, Role.SUPERVISOR)
-
-
 def can_view(user: Any) -> bool:
     return any(user.has_perm(perm) for perm in VIEW_PERMS)
 
 
-def viewer_operator_ids(user: Any) -> set[int]:
-    """Operators whose administrator or supervisor ``user`` is."""
-    return {
-        org_id
-        for role, org_id, _call in role_assignments(user)
-        if role in VIEWER_ROLES and org_id is not None
-    }
-
-
 def visible_processes(user: Any) -> QuerySet[SelectionProcess]:
     """Processes whose inscriptions, results and reports ``user`` may see."""
-    processes = SelectionProcess.objects.select_related("call", "parent__call")
-    managed = managed_organization_ids(user)
-    if managed is None:
-        return processes.order_by("call__code")
-    condition = Q(pk__in=[])
-    if managed:
-        condition |= Q(call__organization_id__in=managed)
-    operators = viewer_operator_ids(user)
-    if operators:
-        condition |= Q(pk__in=Test.objects.filter(operator_id__in=operators).values("process_id"))
-    return processes.filter(condition).order_by("call__code")
+    return calls_scope.visible_processes(user).order_by("call__code")
 
 
 def visible_tests(user: Any, process: SelectionProcess) -> QuerySet[Test]:
     """Tests of a visible process: all for its Gerencia, its own operator's for the rest."""
-    tests = process.tests.select_related("operator", "process__call").order_by("pk")
-    managed = managed_organization_ids(user)
-    if managed is None or process.call.organization_id in managed:
-        return tests
-    return tests.filter(operator_id__in=viewer_operator_ids(user))
+    return calls_scope.visible_tests(user).filter(process=process).order_by("pk")
+
+
+def visible_report_jobs(user: Any) -> QuerySet[ReportJob]:
+    if not getattr(user, "is_authenticated", False):
+        return ReportJob.objects.none()
+    return ReportJob.objects.filter(created_by_id=user.pk)
+
+
+@rules.predicate
+def can_view_report_job(user: Any, job: ReportJob) -> bool:
+    return getattr(user, "is_authenticated", False) and job.created_by_id == user.pk
+
+
+declare_scope(
+    "reports.view_reportjob", ReportJob, visible_to=visible_report_jobs, allows=can_view_report_job
+)

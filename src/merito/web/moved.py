@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanen
 from django.http.response import HttpResponseRedirectBase
 from django.urls import re_path
 
-from merito.web.roles import LANDINGS_BY_SLUG
+from merito.web.roles import FORMER_SLUGS, LANDINGS_BY_SLUG
 
 
 class HttpResponsePermanentRedirectKeepMethod(HttpResponseRedirectBase):
@@ -32,7 +32,7 @@ def moved_to(prefix: str):
 
 
 def moved_landing(request: HttpRequest, slug: str) -> HttpResponse:
-    page = LANDINGS_BY_SLUG.get(slug)
+    page = LANDINGS_BY_SLUG.get(FORMER_SLUGS.get(slug, slug))
     if page is None:
         raise Http404
     return _redirect(request, page.url)

@@ -20,6 +20,8 @@ class Landing:
     description: Promise
     # The role's tools: (URL name, label). A tool whose app is not installed is skipped.
     tools: tuple[tuple[str, Promise], ...] = ()
+    # What the tools need beyond the role (their organization's scope); "" when nothing.
+    tools_permission: str = ""
 
     @property
     def audience(self) -> str:
@@ -126,7 +128,8 @@ LANDINGS: tuple[Landing, ...] = (
         _("Registre notas de sus estudiantes y atienda solicitudes de certificados."),
     ),
     Landing(
-        "verificacion",
+        # Not "verificacion": /gestion/verificacion/ is the queue of update cases.
+        "verificacion-de-pares",
         "merito.access_verification",
         (Role.VERIFIER,),
         _("Verificación de pares"),
@@ -137,7 +140,11 @@ LANDINGS: tuple[Landing, ...] = (
             ("backoffice:peers:requests", _("Solicitudes pendientes")),
             ("backoffice:peers:import", _("Importar el banco")),
         ),
+        # The bank is the MEN's: a verifier of another ministry holds the role, not the bank.
+        "peers.work_bank",
     ),
 )
 
 LANDINGS_BY_SLUG = {landing.slug: landing for landing in LANDINGS}
+# Landings that had another address before the audiences (/verificacion/ was the verifier's).
+FORMER_SLUGS = {"verificacion": "verificacion-de-pares"}

@@ -33,7 +33,8 @@ def landing(request: HttpRequest, slug: str, audience: str = "backoffice") -> Ht
         .order_by("role", "organization__name")
     )
     tools = []
-    for url_name, label in page.tools:
+    allowed = not page.tools_permission or request.user.has_perm(page.tools_permission)
+    for url_name, label in page.tools if allowed else ():
         try:
             tools.append((reverse(url_name), label))
         except NoReverseMatch:

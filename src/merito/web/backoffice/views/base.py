@@ -16,7 +16,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from merito.calls import selectors
+from merito.calls import scope as calls_scope
 from merito.calls.models import Notice, SelectionProcess, Test
 from merito.errors import DomainError
 from merito.reports import scope
@@ -56,7 +56,7 @@ def require_staff(request: HttpRequest) -> None:
 
 def process_or_404(request: HttpRequest, pk: int) -> SelectionProcess:
     require_staff(request)
-    process = selectors.process_for(request.user, pk)
+    process = calls_scope.visible_processes(request.user).filter(pk=pk).first()
     if process is None:
         raise Http404
     return process
@@ -66,13 +66,13 @@ def managed_process(request: HttpRequest, pk: int) -> SelectionProcess:
     if not request.user.has_perm(MANAGE):
         raise PermissionDenied
     process = process_or_404(request, pk)
-    if not selectors.can_manage(request.user, process):
+    if not calls_scope.can_manage_process(request.user, process):
         raise PermissionDenied
     return process
 
 
 def test_or_404(request: HttpRequest, process: SelectionProcess, test_pk: int) -> Test:
-    test = selectors.test_for(request.user, process, test_pk)
+    test = calls_scope.visible_tests(request.user).filter(process=process, pk=test_pk).first()
     if test is None:
         raise Http404
     return test
@@ -90,7 +90,7 @@ def render_page(
     request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
     """Every page carries the published notices (Avisos), opened once per session."""
-    calls = selectors.processes_for(request.user).values("call_id")
+    calls = calls_scope.visible_processes(request.user).values("call_id")
     notices = list(
         Notice.objects.filter(published_at__isnull=False, call_id__in=calls).select_related("call")[
             :20

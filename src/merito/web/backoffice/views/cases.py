@@ -24,7 +24,8 @@ from merito.notifications.services import email_resend
 PAGE_SIZE = 25
 
 
-VERIFY = "merito.access_verification"
+# The bank's verifiers (of the organization that keeps it) and technical staff.
+VERIFY = "peers.work_bank"
 
 
 @login_required
@@ -72,8 +73,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _case_for_verifier(number: str) -> UpdateCase:
-    case = selectors.case_get(number=number)
+def _case_for_verifier(request: HttpRequest, number: str) -> UpdateCase:
+    case = selectors.case_get(viewer=request.user, number=number)
     if case is None:
         raise Http404
     return case
@@ -83,7 +84,7 @@ def _case_for_verifier(number: str) -> UpdateCase:
 @permission_required(VERIFY, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest, number: str) -> HttpResponse:
-    case = _case_for_verifier(number)
+    case = _case_for_verifier(request, number)
     if request.method == "POST":
         action = request.POST.get("accion", "")
         try:
@@ -166,7 +167,7 @@ def _verify_action(request: HttpRequest, case: UpdateCase, action: str) -> None:
 @require_GET
 def verify_document(request: HttpRequest, number: str, pk: int) -> FileResponse:
     """A PDF of the submitted snapshot; any other id answers 404."""
-    case = _case_for_verifier(number)
+    case = _case_for_verifier(request, number)
     if pk not in selectors.snapshot_document_ids(case):
         raise Http404
     document = Document.objects.filter(pk=pk, owner=case.user).first()

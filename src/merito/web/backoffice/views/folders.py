@@ -21,13 +21,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from merito.accounts.models import User
 from merito.audit.services import audit_read
-from merito.calls import selectors, services
+from merito.calls import scope as calls_scope
+from merito.calls import services
 from merito.calls.models import Position, Test, TestType
 from merito.errors import DomainError
 from merito.evaluation import distribution, folder_selectors, review
+from merito.evaluation import scope as evaluation_scope
 from merito.evaluation.models import (
     FOLDER_ROLES,
-    DistributionJob,
     DistributionKind,
     Folder,
     FolderState,
@@ -57,7 +58,7 @@ ROLE_FIELDS = {"supervisor": Role.SUPERVISOR, "analista": Role.ANALYST, "auditor
 def _admin_test(request: HttpRequest, pk: int, test_pk: int) -> Test:
     process = process_or_404(request, pk)
     test = test_or_404(request, process, test_pk)
-    if test.operator_id not in selectors.administered_operator_ids(request.user):
+    if test.operator_id not in calls_scope.administered_operator_ids(request.user):
         raise PermissionDenied
     return test
 
@@ -208,7 +209,11 @@ def distribution_automatic(request: HttpRequest, pk: int, test_pk: int) -> HttpR
         else:
             messages.success(request, _("El trabajo %(n)s quedó programado.") % {"n": job.pk})
         return redirect("backoffice:evaluation:distribution_automatic", pk=pk, test_pk=test_pk)
-    jobs = DistributionJob.objects.filter(test=test).select_related("created_by", "position")
+    jobs = (
+        evaluation_scope.visible_distribution_jobs(request.user)
+        .filter(test=test)
+        .select_related("created_by", "position")
+    )
     page = Paginator(jobs, 10).get_page(request.GET.get("pagina"))
     running = jobs.filter(state__in=(JobState.PENDING, JobState.RUNNING)).exists()
     return render_page(
@@ -241,7 +246,7 @@ def test_folder(request: HttpRequest, pk: int, test_pk: int, folder_pk: int) -> 
     """A folder seen from its test by the administrator or Gerencia, with its history."""
     process = process_or_404(request, pk)
     test = test_or_404(request, process, test_pk)
-    folder = folder_selectors.folder_of_test(test, folder_pk)
+    folder = folder_selectors.folder_of_test(request.user, test, folder_pk)
     if folder is None:
         raise Http404
     audit_read(actor=request.user, obj=folder, what="evaluation.folder.viewed")
@@ -252,7 +257,9 @@ def test_folder(request: HttpRequest, pk: int, test_pk: int, folder_pk: int) -> 
 @require_POST
 def process_test_stage(request: HttpRequest, pk: int) -> HttpResponse:
     process = process_or_404(request, pk)
-    if not (request.user.has_perm(MANAGE) and selectors.can_manage(request.user, process)):
+    if not (
+        request.user.has_perm(MANAGE) and calls_scope.can_manage_process(request.user, process)
+    ):
         raise PermissionDenied
     try:
         services.process_set_test_stage(

@@ -17,11 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from merito.accounts import second_factor
 from merito.accounts.models import User
+from merito.calls import scope as calls_scope
 from merito.calls import selectors, services
 from merito.errors import DomainError
 from merito.exports import csv_response
 from merito.organizations.models import Organization, Role
 from merito.organizations.rules import holding_roles_elsewhere
+from merito.organizations.scope import editable_operator_users
 from merito.organizations.services import OPERATOR_FIELDS, operator_profile_of, operator_update
 from merito.web.backoffice.forms.evaluation import (
     OperatorForm,
@@ -32,14 +34,14 @@ from merito.web.backoffice.views.base import OPERATE, page_of, refuse, render_pa
 
 def _operator(request: HttpRequest, pk: int) -> Organization:
     require_staff(request)
-    operator = selectors.operators_for(request.user).filter(pk=pk).first()
+    operator = calls_scope.visible_operators(request.user).filter(pk=pk).first()
     if operator is None:
         raise Http404
     return operator
 
 
 def _administers(request: HttpRequest, operator: Organization) -> bool:
-    return operator.pk in selectors.administered_operator_ids(request.user)
+    return operator.pk in calls_scope.administered_operator_ids(request.user)
 
 
 @login_required
@@ -47,7 +49,7 @@ def _administers(request: HttpRequest, operator: Organization) -> bool:
 def operator_list(request: HttpRequest) -> HttpResponse:
     require_staff(request)
     query = request.GET.get("q", "").strip()
-    operators = selectors.operators_for(request.user).order_by("name")
+    operators = calls_scope.visible_operators(request.user).order_by("name")
     for word in query.split():
         operators = operators.filter(name__icontains=word)
     if request.GET.get("formato") == "csv":
@@ -197,8 +199,9 @@ def user_create(request: HttpRequest, pk: int) -> HttpResponse:
 def _operator_user(request: HttpRequest, operator: Organization, user_pk: int) -> User:
     """A user the administrator may edit; one who also holds a role elsewhere answers 404,
     as an id that does not exist."""
-    user = selectors.operator_users(operator=operator).filter(pk=user_pk).first()
-    if user is None or not request.user.has_perm("merito.edit_operator_user", user):
+    editable = editable_operator_users(request.user).values("pk")
+    user = selectors.operator_users(operator=operator).filter(pk=user_pk, pk__in=editable).first()
+    if user is None:
         raise Http404
     return user
 

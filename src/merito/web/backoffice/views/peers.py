@@ -25,14 +25,11 @@ from merito.cases.models import CaseState
 from merito.documents.models import Document
 from merito.errors import DomainError
 from merito.notifications.models import OutboundEmail
+from merito.peers import scope as peer_scope
 from merito.peers import selectors, services
 from merito.peers.models import (
     EmailBounce,
-    EmailChangeRequest,
     PeerGroup,
-    PeerImport,
-    PeerMembership,
-    RecognitionRequest,
     RequestState,
 )
 from merito.web.backoffice.forms.peers import (
@@ -44,7 +41,8 @@ from merito.web.backoffice.forms.peers import (
 PAGE_SIZE = 25
 
 
-VERIFY = "merito.access_verification"
+# The bank's verifiers (of the organization that keeps it) and technical staff.
+VERIFY = "peers.work_bank"
 
 
 def staff_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
@@ -54,7 +52,7 @@ def staff_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpR
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         user = request.user
-        if not (user.has_perm(VERIFY) or getattr(user, "is_staff", False)):
+        if not user.has_perm(VERIFY):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -77,14 +75,14 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "backoffice/peers/import.html",
-        {"form": form, "imports": PeerImport.objects.defer("content")[:10]},
+        {"form": form, "imports": peer_scope.visible_imports(request.user).defer("content")[:10]},
     )
 
 
 @staff_required
 @require_http_methods(["GET", "POST"])
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = get_object_or_404(PeerImport.objects.defer("content"), pk=pk)
+    batch = get_object_or_404(peer_scope.visible_imports(request.user).defer("content"), pk=pk)
     if request.method == "POST":
         try:
             report = services.import_confirm(batch=batch, by=request.user)
@@ -143,7 +141,7 @@ def _export(people: Any, fmt: str) -> HttpResponse:
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
-    people = bank.bank_search(**filters)
+    people = bank.bank_search(viewer=request.user, **filters)
     fmt = request.GET.get("formato", "")
     if fmt in {"csv", "xlsx"}:
         # An export of personal data is a staff read like any other: an audit row.
@@ -179,7 +177,7 @@ def report(request: HttpRequest) -> HttpResponse:
         request,
         "backoffice/peers/report.html",
         {
-            "lines": bank.update_report(),
+            "lines": bank.update_report(viewer=request.user),
             "unfinished": [CaseState(s).label for s in bank.UNFINISHED_STATES],
         },
     )
@@ -188,7 +186,7 @@ def report(request: HttpRequest) -> HttpResponse:
 @staff_required
 @require_http_methods(["GET", "POST"])
 def person(request: HttpRequest, pk: int) -> HttpResponse:
-    member = bank.person_for_staff(pk=pk)
+    member = bank.person_for_staff(viewer=request.user, pk=pk)
     if member is None:
         raise Http404
     bounce_form = BounceForm(request.POST if request.POST.get("accion") == "rebote" else None)
@@ -225,7 +223,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "member": member,
             "update_state": bank.update_state_label(getattr(member, "update_state", None)),
-            "memberships": PeerMembership.objects.filter(user=member),
+            "memberships": peer_scope.visible_memberships(request.user).filter(user=member),
             "bounces": EmailBounce.objects.filter(user=member)[:20],
             "failures": selectors.lockout_failures(member),
             "locked": selectors.is_locked_out(member),
@@ -242,8 +240,8 @@ def requests_list(request: HttpRequest) -> HttpResponse:
         request,
         "backoffice/peers/requests.html",
         {
-            "recognitions": selectors.pending_recognitions(),
-            "email_changes": selectors.pending_email_changes(),
+            "recognitions": selectors.pending_recognitions(request.user),
+            "email_changes": selectors.pending_email_changes(request.user),
         },
     )
 
@@ -295,7 +293,9 @@ def _review(
 @staff_required
 @require_http_methods(["GET", "POST"])
 def recognition_review(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(RecognitionRequest.objects.select_related("user", "proof"), pk=pk)
+    item = get_object_or_404(
+        peer_scope.visible_recognition_requests(request.user).select_related("user", "proof"), pk=pk
+    )
     return _review(
         request,
         item,
@@ -309,7 +309,9 @@ def recognition_review(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_GET
 def recognition_proof(request: HttpRequest, pk: int) -> FileResponse:
-    item = get_object_or_404(RecognitionRequest.objects.select_related("proof"), pk=pk)
+    item = get_object_or_404(
+        peer_scope.visible_recognition_requests(request.user).select_related("proof"), pk=pk
+    )
     return _pdf(request, item.proof)
 
 
@@ -317,7 +319,10 @@ def recognition_proof(request: HttpRequest, pk: int) -> FileResponse:
 @require_http_methods(["GET", "POST"])
 def email_change_review(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(
-        EmailChangeRequest.objects.select_related("user", "identity_document"), pk=pk
+        peer_scope.visible_email_change_requests(request.user).select_related(
+            "user", "identity_document"
+        ),
+        pk=pk,
     )
     return _review(
         request,
@@ -332,5 +337,8 @@ def email_change_review(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_GET
 def email_change_document(request: HttpRequest, pk: int) -> FileResponse:
-    item = get_object_or_404(EmailChangeRequest.objects.select_related("identity_document"), pk=pk)
+    item = get_object_or_404(
+        peer_scope.visible_email_change_requests(request.user).select_related("identity_document"),
+        pk=pk,
+    )
     return _pdf(request, item.identity_document)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from merito.accounts.models import User
+from merito.calls import scope as calls_scope
 from merito.calls import selectors, services
 from merito.calls.models import (
     TEST_ROLES,
@@ -103,7 +104,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render_page(
         request,
         "backoffice/evaluation/home.html",
-        {"operators": selectors.operators_for(request.user)[:20]},
+        {"operators": calls_scope.visible_operators(request.user)[:20]},
     )
 
 
@@ -180,7 +181,7 @@ def _process_data(form: ProcessForm) -> tuple[dict[str, Any], dict[str, Any]]:
 def process_create(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm(MANAGE):
         raise PermissionDenied
-    managed = selectors.managed_organization_ids(request.user)
+    managed = calls_scope.managed_organization_ids(request.user)
     organization = (
         Organization.objects.filter(pk__in=managed).order_by("pk").first()
         if managed is not None
@@ -188,7 +189,7 @@ def process_create(request: HttpRequest) -> HttpResponse:
     )
     if organization is None:
         raise PermissionDenied
-    processes = selectors.processes_for(request.user)
+    processes = calls_scope.visible_processes(request.user)
     form = ProcessForm(
         request.POST or None, request.FILES or None, processes=processes, creating=True
     )
@@ -235,7 +236,7 @@ def process_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProcessForm(
         request.POST or None,
         initial=initial,
-        processes=selectors.processes_for(request.user).exclude(pk=process.pk),
+        processes=calls_scope.visible_processes(request.user).exclude(pk=process.pk),
         creating=False,
     )
     if request.method == "POST" and form.is_valid():
@@ -283,7 +284,7 @@ def process_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for t in tests
             ),
         )
-    can_manage = selectors.can_manage(request.user, process)
+    can_manage = calls_scope.can_manage_process(request.user, process)
     allowed = services.ALLOWED_TRANSITIONS.get(process.call.state, frozenset())
     state_form = ProcessStateForm()
     state_field = state_form.fields["state"]
@@ -422,7 +423,7 @@ def _job(process: SelectionProcess, job_pk: int) -> Job:
 def job_detail(request: HttpRequest, pk: int, job_pk: int) -> HttpResponse:
     process = process_or_404(request, pk)
     job = _job(process, job_pk)
-    can_manage = selectors.can_manage(request.user, process)
+    can_manage = calls_scope.can_manage_process(request.user, process)
     form = RequirementForm(request.POST or None)
     if request.method == "POST":
         if not can_manage or not request.user.has_perm(MANAGE):
@@ -580,7 +581,7 @@ def test_detail(request: HttpRequest, pk: int, test_pk: int) -> HttpResponse:
         {
             "process": process,
             "test": test,
-            "can_manage": selectors.can_manage(request.user, process),
+            "can_manage": calls_scope.can_manage_process(request.user, process),
             "roles": [(SLUG_OF_ROLE[r], r.label, counts.get(r.value, 0)) for r in TEST_ROLES],
             "position_count": test.positions.count(),
             "weight_sum": services.weight_sum(process),
@@ -598,7 +599,7 @@ def _distribution_context(request: HttpRequest, test: Test) -> dict[str, Any]:
     page = Paginator(links, PAGE_SIZE).get_page(request.GET.get("pagina"))
     return {
         "has_folders": True,
-        "is_admin": test.operator_id in selectors.administered_operator_ids(request.user),
+        "is_admin": test.operator_id in calls_scope.administered_operator_ids(request.user),
         "level_counters": distribution.level_counters(test),
         "user_page": page,
         "user_counters": distribution.user_counters(test, page.object_list),
@@ -645,7 +646,9 @@ def test_positions(request: HttpRequest, pk: int, test_pk: int) -> HttpResponse:
     """Assigned / not assigned jobs of a test, with filters (none assigned = all jobs)."""
     process = process_or_404(request, pk)
     test = test_or_404(request, process, test_pk)
-    can_manage = selectors.can_manage(request.user, process) and request.user.has_perm(MANAGE)
+    can_manage = calls_scope.can_manage_process(request.user, process) and request.user.has_perm(
+        MANAGE
+    )
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied
@@ -710,7 +713,7 @@ def test_users(request: HttpRequest, pk: int, test_pk: int, role: str) -> HttpRe
     if role not in ROLE_SLUGS:
         raise Http404
     test_role = ROLE_SLUGS[role]
-    is_admin = test.operator_id in selectors.administered_operator_ids(request.user)
+    is_admin = test.operator_id in calls_scope.administered_operator_ids(request.user)
     key = _selection_key(test, test_role)
     selected: set[int] = set(request.session.get(key, []))
     links = selectors.linked_users(test, test_role)

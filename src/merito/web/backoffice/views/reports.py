@@ -34,7 +34,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from merito.applications.models import InscriptionState
 from merito.audit.services import audit_record
-from merito.calls import selectors
+from merito.calls import scope as calls_scope
 from merito.calls.models import SelectionProcess, Test
 from merito.errors import DomainError
 from merito.evaluation import distribution, results
@@ -43,7 +43,7 @@ from merito.exports import spreadsheet_cell
 from merito.jobs import JobState
 from merito.pagination import Keyed
 from merito.reports import catalogue, inscriptions, jobs, scope
-from merito.reports.models import ReportFormat, ReportJob
+from merito.reports.models import ReportFormat
 from merito.web.backoffice.forms.evaluation import (
     InscriptionFilter,
     ReportParametersForm,
@@ -177,7 +177,7 @@ def test_results(
 def _can_load(request: HttpRequest, test: Test) -> bool:
     return (
         test.test_type not in FOLDER_TEST_TYPES
-        and test.operator_id in selectors.administered_operator_ids(request.user)
+        and test.operator_id in calls_scope.administered_operator_ids(request.user)
     )
 
 
@@ -186,7 +186,7 @@ def _can_load(request: HttpRequest, test: Test) -> bool:
 def test_scores_load(request: HttpRequest, pk: int, test_pk: int) -> HttpResponse:
     """Load a provider's scores: a dry run lists every bad row; "Confirmar" writes them."""
     test = _visible_test(request, pk, test_pk)
-    if test.operator_id not in selectors.administered_operator_ids(request.user):
+    if test.operator_id not in calls_scope.administered_operator_ids(request.user):
         raise PermissionDenied
     url = reverse("backoffice:evaluation:test_scores_load", args=[pk, test_pk])
     form = ScoreUploadForm()
@@ -340,7 +340,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     """ "Reportes": the seven reports, each behind its "Parámetros" dialog, and my jobs."""
     _viewer(request)
     form, _known = _parameters_form(request, bound=False)
-    jobs = ReportJob.objects.filter(created_by_id=request.user.pk)
+    jobs = scope.visible_report_jobs(request.user)
     page = _page(request, jobs, 10)
     return render_page(
         request,
@@ -431,7 +431,7 @@ def report_view(request: HttpRequest, key: str) -> HttpResponse:
 def report_download(request: HttpRequest, job_pk: int) -> FileResponse:
     """The file of a background report, for the person who asked for it only."""
     _viewer(request)
-    job = ReportJob.objects.filter(pk=job_pk, created_by_id=request.user.pk).first()
+    job = scope.visible_report_jobs(request.user).filter(pk=job_pk).first()
     if job is None or job.state != JobState.DONE or not job.file_name:
         raise Http404
     audit_record(action="evaluation.report.downloaded", actor=request.user, obj=job)
