@@ -23,7 +23,8 @@ from merito.evaluation.models import (
     FolderState,
 )
 from merito.jobs import JobState
-from merito.organizations.models import Role
+from merito.organizations.models import Role, RoleAssignment
+from merito.organizations.services import role_revoke
 from tests.conftest import make_user
 from tests.evaluation.conftest import person
 
@@ -335,3 +336,21 @@ def test_a_stale_open_period_is_closed_before_the_new_one_opens(
     current = FolderAssignment.objects.get(folder=folder, role=Role.ANALYST, ended_at=None)
     assert current.user_id == expected[folder.pk][Role.ANALYST] and current.source == "automatica"
     assert Folder.objects.get(pk=folder.pk).analyst_id == current.user_id
+
+
+def test_a_distribution_runs_with_its_requester_s_scope_of_when_it_runs(
+    luz, open_test, applicants, staff, monkeypatch
+):
+    """Queued by the operator's administrator, who then stops administering the operator:
+    the job assigns nothing and says why."""
+    monkeypatch.setattr(distribution.run_distribution, "delay", lambda job_id: None)
+    distribution.folders_sync(test=open_test)
+    job = distribution.distribution_schedule(test=open_test, kind="automatic", by=luz)
+    for assignment in RoleAssignment.objects.filter(user=luz, role=Role.OPERATOR_ADMIN):
+        role_revoke(assignment=assignment, by=None)
+
+    job = distribution.distribution_run(job.pk)
+
+    assert job.state == JobState.FAILED
+    assert job.error == "Quien programó la distribución ya no administra el operador."
+    assert not Folder.objects.filter(test=open_test, analyst__isnull=False).exists()

@@ -21,7 +21,8 @@ from merito.calls.models import Position
 from merito.evaluation import distribution, models
 from merito.evaluation.models import Folder
 from merito.jobs import JobState
-from merito.organizations.models import Role
+from merito.organizations.models import Role, RoleAssignment
+from merito.organizations.services import role_revoke
 from merito.reports import catalogue
 from merito.reports import inscriptions as search
 from merito.reports import jobs as report_jobs
@@ -394,3 +395,20 @@ def test_a_failing_report_job_records_its_error(luz, worked, monkeypatch):
     )
     job.refresh_from_db()
     assert job.state == JobState.FAILED and "sin disco" in job.error
+
+
+def test_a_report_job_runs_with_its_requester_s_scope_of_when_it_runs(luz, worked, monkeypatch):
+    """Queued by the operator's administrator, who then loses the role: the job makes no
+    file and says why."""
+    monkeypatch.setattr(report_jobs.run_report, "delay", lambda job_id: None)
+    params = catalogue.Parameters(process=worked[0].test.process)
+    job = report_jobs.report_schedule(
+        report=catalogue.REPORTS["inscritos"], params=params, fmt="pdf", total=6, by=luz
+    )
+    for assignment in RoleAssignment.objects.filter(user=luz):
+        role_revoke(assignment=assignment, by=None)
+
+    job = report_jobs.report_run(job.pk)
+
+    assert job.state == JobState.FAILED and not job.file_name
+    assert "Ya no tiene acceso a este proceso de selección" in job.error
