@@ -11,6 +11,7 @@ from django.db.models import F
 
 from merito.applications.models import Inscription
 from merito.audit.models import AuditEvent
+from merito.audit.services import object_history
 from merito.calls import models as calls_models
 from merito.calls import services
 from merito.calls.models import Position
@@ -162,6 +163,13 @@ def test_chunked_run_writes_exactly_the_balanced_plan(
         assert sorted(listed) == sorted(expected)
     events = AuditEvent.objects.filter(action="evaluation.folder.assigned")
     assert events.count() == 6 * 2
+    # Each folder's history finds the chunk events that assigned it: one per role.
+    for folder in Folder.objects.filter(test=open_test):
+        found = object_history(folder).filter(action="evaluation.folder.assigned")
+        assert found.count() == 2
+        for event in found:
+            users = {a["user"] for a in event.after["assignments"] if folder.pk in a["folders"]}
+            assert users == {expected[folder.pk][event.after["role"]]}
 
 
 def test_progress_is_reported_once_per_chunk(

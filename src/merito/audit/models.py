@@ -108,3 +108,25 @@ class LegacyChain(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rows} filas, último hash {self.tip[:12]}…"
+
+
+class AuditTouch(models.Model):
+    """An object a bulk event touched besides the one it is filed under: a chunk of a
+    distribution writes one event under its test, and one of these per folder, so each
+    folder's history (``object_history``) still finds it. An index, not a record: the
+    event's own content lists the same objects and is what the log seals."""
+
+    event = models.ForeignKey(
+        AuditEvent, verbose_name=_("evento"), on_delete=models.PROTECT, related_name="touches"
+    )
+    object_type = models.CharField(_("tipo de objeto"), max_length=100)
+    object_id = models.CharField(_("id del objeto"), max_length=64)
+
+    class Meta:
+        ordering = ["event_id", "id"]
+        verbose_name = _("objeto tocado por un evento")
+        verbose_name_plural = _("objetos tocados por eventos")
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_touch_object")]
+
+    def __str__(self) -> str:
+        return f"evento {self.event_id} → {self.object_type}:{self.object_id}"

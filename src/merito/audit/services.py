@@ -4,15 +4,16 @@ sealing and verification (``merito.audit.log``), re-exported."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Model
+from django.db.models import Model, Q, QuerySet
 
 from merito.audit import context
 from merito.audit.log import audit_seal, audit_verify, inclusion_proof, seal_after_commit
-from merito.audit.models import AuditEvent
+from merito.audit.models import AuditEvent, AuditTouch
 
 __all__ = [
     "audit_read",
@@ -21,6 +22,7 @@ __all__ = [
     "audit_type",
     "audit_verify",
     "inclusion_proof",
+    "object_history",
 ]
 
 
@@ -53,12 +55,17 @@ def audit_record(
     object_label: str = "",
     before: Any = None,
     after: Any = None,
+    touched: tuple[type[Model], Iterable[Any]] | None = None,
 ) -> AuditEvent:
     """Append one event to the log, inside the caller's transaction: a plain row (no lock,
     no hash); the sealing task makes it a leaf of the signed tree after the commit.
 
     ``action`` is a dotted name (``accounts.user.signed_up``). Pass ``obj`` or the
     ``object_*`` strings. ``before``/``after`` are JSON-serialisable snapshots.
+
+    A bulk operation writes one event per chunk and names the objects it touched,
+    ``touched=(Folder, ids)`` (listed in ``after`` too): each gets an ``AuditTouch`` row,
+    so ``object_history`` of any of them finds the event.
     """
     if obj is not None:
         object_type = object_type or audit_type(obj)
@@ -79,8 +86,25 @@ def audit_record(
     event = AuditEvent.objects.create(
         created_at=datetime.now(UTC), request_id=context.request_id.get(), **values
     )
+    if touched is not None:
+        model, ids = touched
+        kind = audit_type(model)
+        AuditTouch.objects.bulk_create(
+            [AuditTouch(event=event, object_type=kind, object_id=str(pk)) for pk in ids],
+            batch_size=1000,
+        )
     seal_after_commit()
     return event
+
+
+def object_history(obj: Model) -> QuerySet[AuditEvent]:
+    """Every event of ``obj``, oldest first: those filed under it and the bulk ones that
+    touched it."""
+    kind, pk = audit_type(obj), str(obj.pk)
+    touching = AuditTouch.objects.filter(object_type=kind, object_id=pk).values("event_id")
+    return AuditEvent.objects.filter(
+        Q(object_type=kind, object_id=pk) | Q(pk__in=touching)
+    ).order_by("id")
 
 
 def audit_read(*, actor: Any, obj: Model, what: str, after: Any = None) -> AuditEvent:

@@ -369,6 +369,7 @@ def _write_assignments(
             actor=by,
             obj=test,
             after={"role": role, "user": user_id, "source": source, "folders": new},
+            touched=(Folder, new),
         )
         written += len(new)
     return written
@@ -688,6 +689,7 @@ def _write_chunk(
                     {"user": user_id, "folders": ids} for user_id, ids in sorted(by_user.items())
                 ],
             },
+            touched=(Folder, sorted(pk for ids in by_user.values() for pk in ids)),
         )
     return written
 
