@@ -15,7 +15,7 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's catalogue"),
 ]
 
-AUDIT_TABLES = ("audit_auditevent", "audit_auditleaf", "audit_treehead")
+AUDIT_TABLES = ("audit_auditevent", "audit_auditleaf", "audit_treehead", "audit_auditredaction")
 
 
 def _merito_models():

@@ -63,6 +63,7 @@ def test_the_chain_is_verified_then_sealed_and_the_first_head_names_its_tip():
         head = TreeHead.objects.get()
         assert head.size == 4 and head.legacy_tip == tip
         assert f"\nmerito-cadena-anterior 4 {tip}\n" in head.note
+        _migrate(_latest())  # the later migrations (redaction) keep the log whole
         assert audit_verify(verifiers=[key.verifier]).ok
     finally:
         _migrate(_latest())

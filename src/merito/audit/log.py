@@ -28,7 +28,16 @@ from django.utils import timezone
 
 from merito.audit import merkle
 from merito.audit.canonical import canonical_json, row_fields
-from merito.audit.models import AuditEvent, AuditLeaf, LegacyChain, TreeHead
+from merito.audit.models import (
+    REDACTED,
+    REDACTED_ACTION,
+    REDACTED_LABEL,
+    AuditEvent,
+    AuditLeaf,
+    AuditRedaction,
+    LegacyChain,
+    TreeHead,
+)
 from merito.audit.notes import Checkpoint, NoteError, Signer, Verifier, open_note
 
 CONTENT = (
@@ -252,6 +261,7 @@ def inclusion_proof(event: AuditEvent, head: TreeHead | None = None) -> Inclusio
 class VerifyReport:
     leaves: int = 0
     heads: int = 0
+    redacted: int = 0
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -283,6 +293,27 @@ def _walk(batch: int) -> Iterator[tuple[int, int | None, str, str, dict[str, Any
         last = chunk[-1][0]
 
 
+def is_redacted_form(values: dict[str, Any]) -> bool:
+    """Whether an event's content is exactly what a redaction leaves in it."""
+    return (
+        values["before"] in (None, REDACTED)
+        and values["after"] in (None, REDACTED)
+        and values["object_label"] in ("", REDACTED_LABEL)
+    )
+
+
+def _redacted_ids() -> set[int]:
+    """Events with a redaction that the log itself records (``audit.event.redacted``)."""
+    announced = set(
+        AuditEvent.objects.filter(action=REDACTED_ACTION).values_list("object_id", flat=True)
+    )
+    return {
+        event_id
+        for event_id in AuditRedaction.objects.values_list("event_id", flat=True)
+        if str(event_id) in announced
+    }
+
+
 def audit_verify(
     *,
     verifiers: list[Verifier],
@@ -304,6 +335,7 @@ def audit_verify(
     next_head = next(upcoming, None)
     frontier = merkle.Frontier()
     previous_root: tuple[int, bytes] | None = None
+    redacted = _redacted_ids()
     for index, event_id, content, digest, values in _walk(batch):
         if index != frontier.size:
             report.problems.append(
@@ -314,9 +346,13 @@ def audit_verify(
         if values is None:
             report.problems.append(f"hoja {index}: el evento #{event_id} ya no existe (borrado)")
         elif content_hash(values) != content:
-            report.problems.append(
-                f"evento #{event_id} (hoja {index}): su contenido cambió después de sellado"
-            )
+            if event_id in redacted and is_redacted_form(values):
+                # Its personal data was erased on request; the leaf keeps what it was.
+                report.redacted += 1
+            else:
+                report.problems.append(
+                    f"evento #{event_id} (hoja {index}): su contenido cambió después de sellado"
+                )
         expected = merkle.leaf_hash(leaf_input(event_id or 0, content))
         if expected.hex() != digest:
             report.problems.append(f"hoja {index}: su hash no corresponde al evento #{event_id}")

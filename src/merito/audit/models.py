@@ -130,3 +130,41 @@ class AuditTouch(models.Model):
 
     def __str__(self) -> str:
         return f"evento {self.event_id} → {self.object_type}:{self.object_id}"
+
+
+class AuditRedaction(models.Model):
+    """The erasure of an event's personal data (a legal request), after it was sealed: its
+    ``before``, ``after`` and ``object_label`` are replaced by ``REDACTED``; its leaf, its
+    proof and every head stay valid, because the leaf commits to the hash of the content it
+    had (``AuditLeaf.content_hash``). The redaction is an event of the log too
+    (``audit.event.redacted``). Append-only; the database lets an event's row change only
+    this way (migration 0006)."""
+
+    event = models.OneToOneField(
+        AuditEvent, verbose_name=_("evento"), on_delete=models.PROTECT, related_name="redaction"
+    )
+    reason = models.TextField(_("motivo (solicitud y fundamento)"))
+    redacted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("redactado por"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+    )
+    redacted_at = models.DateTimeField(_("redactado el"))
+
+    class Meta:
+        ordering = ["event_id"]
+        verbose_name = _("redacción de un evento de auditoría")
+        verbose_name_plural = _("redacciones de eventos de auditoría")
+
+    def __str__(self) -> str:
+        return f"evento {self.event_id} redactado el {self.redacted_at:%Y-%m-%d}"
+
+
+# What a redacted event keeps in place of its personal data.
+REDACTED = {"redactado": True}
+REDACTED_LABEL = "[redactado]"
+REDACTED_ACTION = "audit.event.redacted"

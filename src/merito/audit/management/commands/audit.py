@@ -16,6 +16,8 @@ from merito.audit.log import (
 )
 from merito.audit.models import AuditEvent, AuditLeaf, TreeHead
 from merito.audit.notes import NoteError, Signer
+from merito.audit.redaction import audit_redact
+from merito.errors import DomainError
 
 
 class Command(BaseCommand):
@@ -23,12 +25,14 @@ class Command(BaseCommand):
         "Registro de auditoría: 'verify' comprueba cada fila, hoja y cabeza firmada; "
         "'seal' sella lo pendiente; 'proof ID' da la prueba de inclusión de un evento; "
         "'head' imprime la última cabeza firmada (para guardarla fuera); 'public-key' la "
-        "clave pública con que verificarla; 'keygen NOMBRE ARCHIVO' crea una clave de firma."
+        "clave pública con que verificarla; 'keygen NOMBRE ARCHIVO' crea una clave de firma; "
+        "'redact ID --reason ...' borra los datos personales de un evento sellado."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "action", choices=["verify", "seal", "proof", "head", "public-key", "keygen"]
+            "action",
+            choices=["verify", "seal", "proof", "head", "public-key", "keygen", "redact"],
         )
         parser.add_argument("values", nargs="*", metavar="ARG")
         parser.add_argument(
@@ -42,6 +46,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--head", help="una cabeza firmada guardada fuera de la base de datos")
         parser.add_argument("--full", action="store_true", help="seal: revisar todas las filas")
+        parser.add_argument(
+            "--reason", default="", help="redact: la solicitud y su fundamento legal"
+        )
 
     def handle(self, *args, **options):
         action = options["action"]
@@ -71,6 +78,11 @@ class Command(BaseCommand):
                     "firmadas verificadas."
                 )
             )
+            if report.redacted:
+                self.stdout.write(
+                    f"{report.redacted} eventos redactados a solicitud: se verificaron sus "
+                    "hojas, no su contenido."
+                )
             return
         for problem in report.problems[1:]:
             self.stderr.write(f"  también: {problem}")
@@ -81,6 +93,17 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{report.sealed} filas selladas; el árbol tiene {report.size} hojas "
             f"({report.heads} cabezas nuevas)."
+        )
+
+    def _redact(self, options):
+        if len(options["values"]) != 1 or not options["values"][0].isdigit():
+            raise CommandError("Uso: merito audit redact ID_DEL_EVENTO --reason 'solicitud…'")
+        try:
+            redaction = audit_redact(event_id=int(options["values"][0]), reason=options["reason"])
+        except DomainError as error:
+            raise CommandError(error.message) from None
+        self.stdout.write(
+            f"Evento #{redaction.event_id} redactado: su hoja y sus pruebas siguen válidas."
         )
 
     def _proof(self, options):
