@@ -15,6 +15,8 @@ from pypdf import PdfReader
 
 from merito.accounts.models import SpacedName, User
 from merito.applications.models import Inscription
+from merito.audit.models import AuditEvent
+from merito.audit.services import object_history
 from merito.calls import models as calls_models
 from merito.calls import services
 from merito.calls.models import Position
@@ -76,10 +78,14 @@ def worked(luz, test, folders, team):
 
 
 def test_inscriptions_search_filters_and_shows_admitido_and_history(
-    client, luz, worked, team, django_assert_max_num_queries
+    client, luz, worked, team, django_assert_max_num_queries, monkeypatch
 ):
     sign_in(client, luz)
-    with django_assert_max_num_queries(14):
+    # The page's own queries: sealing runs in the beat in production (here it would run
+    # inside the request, the tests deliver on_commit at once).
+    monkeypatch.setattr("merito.audit.services.seal_after_commit", lambda: None)
+    # 14, and 2 for the page's audit row and its index of the applicants shown.
+    with django_assert_max_num_queries(16):
         response = client.get(LIST_URL)
     assert response.status_code == 200 and response.context["page"].paginator.count == 6
     page = response.content.decode()
@@ -412,3 +418,18 @@ def test_a_report_job_runs_with_its_requester_s_scope_of_when_it_runs(luz, worke
 
     assert job.state == JobState.FAILED and not job.file_name
     assert "Ya no tiene acceso a este proceso de selección" in job.error
+
+
+def test_a_page_of_the_inscriptions_search_is_an_audit_row_each_applicant_s_history_finds(
+    client, luz, worked
+):
+    sign_in(client, luz)
+    target = worked[0].inscription
+    client.get(LIST_URL, {"documento": target.user.document_number})
+    event = AuditEvent.objects.get(action="applications.inscription.searched")
+    assert event.actor_id == luz.pk
+    assert event.after == {"documento": target.user.document_number, "shown": [target.pk]}
+    assert list(object_history(target).filter(action=event.action)) == [event]
+    # A search that shows nobody reads nobody's data.
+    client.get(LIST_URL, {"documento": "000"})
+    assert AuditEvent.objects.filter(action=event.action).count() == 1

@@ -6,6 +6,8 @@ import pytest
 from django.urls import reverse
 
 from merito.accounts.models import User
+from merito.audit.models import AuditEvent
+from merito.audit.services import object_history
 from merito.calls import models as calls_models
 from merito.calls import services
 from merito.errors import DomainError
@@ -301,3 +303,16 @@ def test_a_document_already_registered_is_refused(client, luz, unal, ana):
     assert response.status_code == 400
     assert "Ya existe una cuenta con este documento de identidad" in response.content.decode()
     assert not User.objects.filter(username="maria.perez_01").exists()
+
+
+def test_the_administrator_s_reads_of_a_user_are_audit_rows(client, luz, unal, ana):
+    """Opening a user's page and exporting the operator's users read their documents and
+    e-mails: each is an audit row the person's history finds."""
+    sign_in(client, luz)
+    client.get(reverse("backoffice:evaluation:user_edit", args=[unal.pk, ana.pk]))
+    viewed = AuditEvent.objects.get(action="accounts.user.viewed")
+    assert (viewed.actor_id, viewed.object_id) == (luz.pk, str(ana.pk))
+    client.get(reverse("backoffice:evaluation:operator_detail", args=[unal.pk]) + "?formato=csv")
+    exported = AuditEvent.objects.get(action="organizations.operator.users_exported")
+    assert ana.pk in exported.after["shown"]
+    assert {e.action for e in object_history(ana)} >= {viewed.action, exported.action}

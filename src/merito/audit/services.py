@@ -16,6 +16,7 @@ from merito.audit.log import audit_seal, audit_verify, inclusion_proof, seal_aft
 from merito.audit.models import AuditEvent, AuditTouch
 
 __all__ = [
+    "audit_list_read",
     "audit_read",
     "audit_record",
     "audit_seal",
@@ -112,4 +113,21 @@ def audit_read(*, actor: Any, obj: Model, what: str, after: Any = None) -> Audit
     export) as an audit row: ``<app>.<model>.viewed`` or the given ``what``."""
     return audit_record(
         action=what or f"{audit_type(obj)}.viewed", actor=actor, obj=obj, after=after
+    )
+
+
+def audit_list_read(
+    *, actor: Any, model: type[Model], ids: list[Any], what: str, after: Any = None
+) -> AuditEvent | None:
+    """A staff read of a page of other people's rows (a search result): one audit row for
+    the page, indexed under each row shown, so every person's history finds it. Nothing
+    when the page is empty."""
+    if not ids:
+        return None
+    return audit_record(
+        action=what,
+        actor=actor,
+        object_type=audit_type(model),
+        after={**(after or {}), "shown": ids},
+        touched=(model, ids),
     )

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from merito.accounts import second_factor
 from merito.accounts.models import User
+from merito.audit.services import audit_list_read, audit_read
 from merito.calls import scope as calls_scope
 from merito.calls import selectors, services
 from merito.errors import DomainError
@@ -111,7 +112,15 @@ def operator_detail(request: HttpRequest, pk: int) -> HttpResponse:
         role=role,
     ).order_by(*selectors.USER_ORDER.get(request.GET.get("orden", ""), ("username",)))
     if request.GET.get("formato") == "csv":
-        roles = selectors.roles_by_user(operator, list(users.values_list("pk", flat=True)))
+        exported = list(users.values_list("pk", flat=True))
+        roles = selectors.roles_by_user(operator, exported)
+        audit_list_read(
+            actor=request.user,
+            model=User,
+            ids=exported,
+            what="organizations.operator.users_exported",
+            after={"operator": operator.pk},
+        )
         return csv_response(
             "usuarios-operador.csv",
             [_("Usuario"), _("Identificación"), _("Correo"), _("Nombre"), _("Roles"), _("Estado")],
@@ -211,6 +220,9 @@ def _operator_user(request: HttpRequest, operator: Organization, user_pk: int) -
 def user_edit(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
     operator = _admin_operator(request, pk)
     target = _operator_user(request, operator, user_pk)
+    if request.method == "GET":
+        # The person's document, e-mail and phone, read by the administrator.
+        audit_read(actor=request.user, obj=target, what="accounts.user.viewed")
     roles = [
         r
         for r in target.role_assignments.filter(organization=operator).values_list(

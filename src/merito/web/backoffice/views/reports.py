@@ -32,8 +32,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from merito.applications.models import InscriptionState
-from merito.audit.services import audit_record
+from merito.applications.models import Inscription, InscriptionState
+from merito.audit.services import audit_list_read, audit_record
 from merito.calls import scope as calls_scope
 from merito.calls.models import SelectionProcess, Test
 from merito.errors import DomainError
@@ -277,7 +277,16 @@ def inscription_list(request: HttpRequest) -> HttpResponse:
         user=request.user, filters=filters, order=order, per_page=PAGE_SIZE, scope=scope
     )
     page = pages.get_page(request.GET.get("pagina"))
-    history = inscriptions.assignment_history([i.pk for i in page.object_list])
+    shown = [i.pk for i in page.object_list]
+    # Applicants' names and documents, read by staff: one audit row per page shown.
+    audit_list_read(
+        actor=request.user,
+        model=Inscription,
+        ids=shown,
+        what="applications.inscription.searched",
+        after={key: str(value) for key, value in filters.items() if value not in (None, "")},
+    )
+    history = inscriptions.assignment_history(shown)
     rows = [
         (inscription, inscriptions.admitted_label(inscription), history[inscription.pk])
         for inscription in page.object_list
