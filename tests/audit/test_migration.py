@@ -9,21 +9,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from merito.audit.log import audit_seal, audit_verify
 from merito.audit.models import AuditEvent, AuditLeaf, LegacyChain, TreeHead
 from merito.audit.notes import Signer
+from tests.migrating import latest, migrate
 
 BEFORE = [("audit", "0003_chain_functions")]
 AFTER = [("audit", "0004_merkle_log")]
-
-
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 def _chain_rows(apps, n, *, break_at=None):
@@ -52,9 +45,9 @@ def _chain_rows(apps, n, *, break_at=None):
 @pytest.mark.django_db(transaction=True)
 def test_the_chain_is_verified_then_sealed_and_the_first_head_names_its_tip():
     try:
-        apps = _migrate(BEFORE)
+        apps = migrate(BEFORE)
         tip = _chain_rows(apps, 4)
-        _migrate(AFTER)
+        migrate(AFTER)
         leaves = list(AuditLeaf.objects.order_by("index").values_list("event_id", flat=True))
         assert leaves == list(AuditEvent.objects.order_by("id").values_list("id", flat=True))
         assert LegacyChain.objects.get().tip == tip
@@ -63,30 +56,25 @@ def test_the_chain_is_verified_then_sealed_and_the_first_head_names_its_tip():
         head = TreeHead.objects.get()
         assert head.size == 4 and head.legacy_tip == tip
         assert f"\nmerito-cadena-anterior 4 {tip}\n" in head.note
-        _migrate(_latest())  # the later migrations (redaction) keep the log whole
+        migrate(latest())  # the later migrations (redaction) keep the log whole
         assert audit_verify(verifiers=[key.verifier]).ok
     finally:
-        _migrate(_latest())
+        migrate(latest())
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_broken_chain_stops_the_migration():
     try:
-        apps = _migrate(BEFORE)
+        apps = migrate(BEFORE)
         _chain_rows(apps, 3, break_at=1)
         with pytest.raises(RuntimeError, match="rota en el evento"):
-            _migrate(AFTER)
+            migrate(AFTER)
     finally:
         _repair_and_finish()
-
-
-def _latest():
-    executor = MigrationExecutor(connection)
-    return executor.loader.graph.leaf_nodes()
 
 
 def _repair_and_finish():
     """Wipe the test's rows (the guard allows it in tests) and migrate to the latest."""
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM audit_auditevent")
-    _migrate(_latest())
+    migrate(latest())

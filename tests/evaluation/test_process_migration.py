@@ -9,14 +9,13 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from merito.audit.services import audit_type
 from merito.calls import models as calls
 from merito.evaluation.models import Folder
 from tests.conftest import make_user
 from tests.evaluation.test_folders import inscribe
+from tests.migrating import latest, migrate
 
 BEFORE = [
     ("evaluation", "0010_operatorprofile_to_organizations"),
@@ -26,24 +25,13 @@ AFTER = [("evaluation", "0011_selection_process_to_calls")]
 MOVED = ["selectionprocess", "job", "test", "testuser"]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-def _latest():
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_process_its_test_and_folder_kept_before_the_move_are_the_same_after_it(
     cnsc, entity, unal
 ):
     analyst = make_user(username="analista_migracion")
     try:
-        old = _migrate(BEFORE)
+        old = migrate(BEFORE)
         call = old.get_model("calls", "Call").objects.create(
             code="PS-MIG-2026", name="Proceso que se muda", organization_id=cnsc.pk, year=2026
         )
@@ -72,7 +60,7 @@ def test_a_process_its_test_and_folder_kept_before_the_move_are_the_same_after_i
         for model in MOVED:
             ContentType.objects.get_or_create(app_label="evaluation", model=model)
 
-        _migrate(AFTER)
+        migrate(AFTER)
 
         moved = calls.Test.objects.get(pk=test.pk)
         assert moved.process == calls.SelectionProcess.objects.get(pk=process.pk)
@@ -88,4 +76,4 @@ def test_a_process_its_test_and_folder_kept_before_the_move_are_the_same_after_i
         assert audit_type(moved) == "evaluation.test"
         assert audit_type(moved.process) == "evaluation.selectionprocess"
     finally:
-        _migrate(_latest())
+        migrate(latest())

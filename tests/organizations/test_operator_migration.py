@@ -6,31 +6,19 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from merito.audit.services import audit_type
 from merito.organizations.models import OperatorProfile, Organization, OrganizationKind
+from tests.migrating import latest, migrate
 
 BEFORE = [("evaluation", "0009_reportjob_to_reports"), ("organizations", "0001_initial")]
 AFTER = [("evaluation", "0010_operatorprofile_to_organizations")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-def _latest():
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
-
-
 @pytest.mark.django_db(transaction=True)
 def test_an_operators_record_kept_before_the_move_is_the_same_after_it():
     try:
-        old = _migrate(BEFORE)
+        old = migrate(BEFORE)
         operator = Organization.objects.create(
             name="Universidad Nacional", short_name="UNAL-X", kind=OrganizationKind.OPERATOR,
             country="CO",
@@ -39,11 +27,11 @@ def test_an_operators_record_kept_before_the_move_is_the_same_after_it():
             organization_id=operator.pk, nit="899999063", nit_check_digit="3"
         )
         ContentType.objects.get_or_create(app_label="evaluation", model="operatorprofile")
-        _migrate(AFTER)
+        migrate(AFTER)
         moved = OperatorProfile.objects.get(pk=record.pk)
         assert (moved.organization_id, moved.nit_label) == (operator.pk, "899999063-3")
         assert ContentType.objects.filter(app_label="organizations", model="operatorprofile")
         assert not ContentType.objects.filter(app_label="evaluation", model="operatorprofile")
         assert audit_type(moved) == "evaluation.operatorprofile"
     finally:
-        _migrate(_latest())
+        migrate(latest())

@@ -6,34 +6,26 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from merito.audit.services import audit_type
 from merito.reports.models import ReportJob
 from tests.conftest import make_user
+from tests.migrating import latest, migrate
 
 BEFORE = [("evaluation", "0008_fewer_fk_indexes"), ("reports", None)]
 AFTER = [("evaluation", "0009_reportjob_to_reports")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state([t for t in targets if t[1]]).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_job_scheduled_before_the_move_is_the_same_job_after_it():
     try:
-        old = _migrate(BEFORE)
+        old = migrate(BEFORE)
         user = make_user(username="luz.gerencia", email="luz@example.org")
         job = old.get_model("evaluation", "ReportJob").objects.create(
             report="inscritos", format="pdf", total=6, created_by_id=user.pk
         )
         ContentType.objects.get_or_create(app_label="evaluation", model="reportjob")
-        _migrate(AFTER)
+        migrate(AFTER)
         moved = ReportJob.objects.get(pk=job.pk)
         assert (moved.report, moved.format, moved.total, moved.created_by_id) == (
             "inscritos",
@@ -45,9 +37,4 @@ def test_a_job_scheduled_before_the_move_is_the_same_job_after_it():
         assert not ContentType.objects.filter(app_label="evaluation", model="reportjob").exists()
         assert audit_type(moved) == "evaluation.reportjob"
     finally:
-        _migrate(_latest())
-
-
-def _latest():
-    executor = MigrationExecutor(connection)
-    return executor.loader.graph.leaf_nodes()
+        migrate(latest())
