@@ -5,24 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from merito.calls import selectors
 from merito.calls.models import Call
 from merito.exports import csv_response
 from merito.profiles.evidence import profile_evidence
 from merito.rubrics import EvidenceError, RubricError, load_rubric, score
-
-
-def _public_call(code: str) -> Call:
-    try:
-        return selectors.call_detail(code=code)
-    except Call.DoesNotExist:
-        raise Http404(_("No existe una convocatoria pública con ese código.")) from None
+from merito.web.lookups import public_call_or_404
 
 
 def _preview(request: HttpRequest, call: Call) -> dict[str, Any]:
@@ -84,7 +77,7 @@ def _preview(request: HttpRequest, call: Call) -> dict[str, Any]:
 @require_safe
 def score_preview(request: HttpRequest, code: str) -> HttpResponse:
     """ "¿Cuántos puntos me daría mi hoja de vida?" — before applying; CSV with ?formato=csv."""
-    call = _public_call(code)
+    call = public_call_or_404(code)
     context = _preview(request, call)
     result = context["result"]
     if result is not None and request.GET.get("formato") == "csv":

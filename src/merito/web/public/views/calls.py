@@ -11,23 +11,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from merito.calls import selectors
-from merito.calls.models import Call, CallDocument
+from merito.calls.models import CallDocument
 from merito.calls.rubric import rubric_explanation
 from merito.exports import csv_response
 from merito.profiles.evidence import MAPPERS as PREVIEW_RUBRICS
+from merito.web.lookups import public_call_or_404
 from merito.web.public.forms.calls import CallFilterForm, PositionFilterForm
 
 CALLS_PER_PAGE = 20
 
 
 POSITIONS_PER_PAGE = 50
-
-
-def _public_call(code: str) -> Call:
-    try:
-        return selectors.call_detail(code=code)
-    except Call.DoesNotExist:
-        raise Http404(_("No existe una convocatoria pública con ese código.")) from None
 
 
 @require_safe
@@ -48,7 +42,7 @@ def call_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def call_detail(request: HttpRequest, code: str) -> HttpResponse:
-    call = _public_call(code)
+    call = public_call_or_404(code)
     now = timezone.now()
     labels = selectors.position_labels(call=call)
     form = PositionFilterForm(request.GET or None, labels=labels)
@@ -76,7 +70,7 @@ def call_detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_safe
 def positions_csv(request: HttpRequest, code: str) -> HttpResponse:
     """The positions table as CSV, UTF-8 with BOM so Excel reads the accents."""
-    call = _public_call(code)
+    call = public_call_or_404(code)
     labels = selectors.position_labels(call=call)
     form = PositionFilterForm(request.GET or None, labels=labels)
     if form.is_bound:
@@ -97,7 +91,7 @@ def positions_csv(request: HttpRequest, code: str) -> HttpResponse:
 @require_safe
 def document_download(request: HttpRequest, code: str, pk: int) -> FileResponse:
     """A published document of a public call, streamed from whatever storage holds it."""
-    call = _public_call(code)
+    call = public_call_or_404(code)
     try:
         document = selectors.published_document(call=call, pk=pk)
     except CallDocument.DoesNotExist:
