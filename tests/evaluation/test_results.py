@@ -12,6 +12,7 @@ import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from merito.audit.models import AuditEvent
 from merito.calls import models as calls_models
@@ -20,6 +21,7 @@ from merito.errors import DomainError
 from merito.evaluation import distribution, results
 from merito.evaluation.models import Folder, FolderEvaluation, FolderState
 from merito.organizations.models import Role
+from merito.reports import catalogue
 from merito.reports import inscriptions as search
 from tests.conftest import sign_in
 from tests.evaluation.conftest import exam_data, person
@@ -200,11 +202,29 @@ def test_results_export_to_csv_and_excel(client, luz, worked, team, test):
     assert [c.value for c in sheet[1]][-2:] == ["Último", "Publicado"]
     assert sheet.max_row == 2
     # Each export of the results (personal data) is an audit row of who took it.
+    response = client.get(results_url(test), {"formato": "pdf"})
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Resultados de la prueba" in text and worked[0].inscription.registry_number in text
     exports = AuditEvent.objects.filter(action="evaluation.test_results.exported")
     assert [(e.actor_id, e.after["formato"]) for e in exports.order_by("id")] == [
         (luz.pk, "csv"),
         (luz.pk, "xlsx"),
+        (luz.pk, "pdf"),
     ]
+
+
+def test_a_results_pdf_too_long_to_read_is_refused_with_the_filters_kept(
+    client, luz, worked, team, test, monkeypatch
+):
+    act(worked[0], "score", team["ana"], passed=True)
+    monkeypatch.setattr(catalogue, "BACKGROUND_ROWS", 0)
+    sign_in(client, luz)
+    response = client.get(results_url(test), {"formato": "pdf", "nivel": ""})
+    assert response.status_code == 302 and "formato" not in response["Location"]
+    page = client.get(response["Location"]).content.decode()
+    assert "El PDF admite hasta 0 filas" in page
+    assert not AuditEvent.objects.filter(action="evaluation.test_results.exported").exists()
 
 
 def test_results_scope_supervisor_sees_analyst_403_other_operator_404(

@@ -488,7 +488,7 @@ def file_name(report: Report, fmt: str) -> str:
 
 def render_xlsx(report: Report, rows: Iterator[list[Any]]) -> bytes:
     data = tablib.Dataset(headers=report.header())
-    data.title = f"Reporte {report.number}"
+    data.title = f"Reporte {report.number}" if report.number else str(report.title)[:31]
     for row in rows:
         data.append([spreadsheet_cell(value) for value in row])
     return data.export("xlsx")
@@ -547,11 +547,12 @@ def render_pdf(
         _("Generado el %(t)s (hora legal de Colombia)")
         % {"t": generated.strftime("%Y-%m-%d %H:%M:%S")}
     )
-    pdf.set_title(safe(f"{report.number} {report.title}"))
+    heading = f"{report.number} {report.title}".strip()
+    pdf.set_title(safe(heading))
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
     pdf.set_font(family, "B", 12)
-    pdf.multi_cell(0, 6, safe(f"{report.number} {report.title}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 6, safe(heading), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(family, size=8)
     for label, value in params.described():
         pdf.multi_cell(0, 4.5, safe(f"{label}: {value}"), new_x="LMARGIN", new_y="NEXT")

@@ -132,7 +132,19 @@ def test_results(
     versions = results.result_list(test=test, filters=filters, order=order)
     header = results.result_header(test)
     fmt = request.GET.get("formato", "")
-    if fmt in {"csv", "xlsx"}:
+    if fmt == "pdf" and versions.count() > catalogue.BACKGROUND_ROWS:
+        messages.error(
+            request,
+            _(
+                "El PDF admite hasta %(n)s filas: filtre los resultados o descárguelos en "
+                "Excel o CSV."
+            )
+            % {"n": f"{catalogue.BACKGROUND_ROWS:,}".replace(",", ".")},
+        )
+        query = request.GET.copy()
+        query.pop("formato")
+        return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
+    if fmt in {"csv", "xlsx", "pdf"}:
         audit_record(
             action="evaluation.test_results.exported",
             actor=request.user,
@@ -142,18 +154,23 @@ def test_results(
     if fmt == "csv":
         rows = (results.result_row(test, v) for v in versions.iterator(chunk_size=2000))
         return _csv_stream(f"resultados-prueba-{test.pk}.csv", header, rows)
-    if fmt == "xlsx":
+    if fmt in {"xlsx", "pdf"}:
         report = catalogue.Report(
             key="resultados-prueba",
-            number=str(test.pk),
+            number="",
             title=_("Resultados de la prueba"),
             description="",
             columns=tuple(header),
             query=lambda params: versions,
             row=lambda version: results.result_row(test, version),
         )
-        content = catalogue.render_xlsx(report, report.rows(versions.iterator(chunk_size=2000)))
-        return _download(content, f"resultados-prueba-{test.pk}.xlsx", "xlsx")
+        rows = report.rows(versions.iterator(chunk_size=2000))
+        if fmt == "pdf":
+            params = catalogue.Parameters(process=test.process, test=test)
+            content = catalogue.render_pdf(report, params, rows)
+        else:
+            content = catalogue.render_xlsx(report, rows)
+        return _download(content, f"resultados-prueba-{test.pk}.{fmt}", fmt)
     page = Keyed(versions, PAGE_SIZE).get_page(request.GET.get("pagina"))
     return render_page(
         request,
