@@ -164,12 +164,12 @@ def test_results(
             query=lambda params: versions,
             row=lambda version: results.result_row(test, version),
         )
-        rows = report.rows(versions.iterator(chunk_size=2000))
+        lines = report.rows(versions.iterator(chunk_size=2000))
         if fmt == "pdf":
             params = catalogue.Parameters(process=test.process, test=test)
-            content = catalogue.render_pdf(report, params, rows)
+            content = catalogue.render_pdf(report, params, lines)
         else:
-            content = catalogue.render_xlsx(report, rows)
+            content = catalogue.render_xlsx(report, lines)
         return _download(content, f"resultados-prueba-{test.pk}.{fmt}", fmt)
     page = Keyed(versions, PAGE_SIZE).get_page(request.GET.get("pagina"))
     return render_page(
