@@ -22,7 +22,7 @@ from django.db.models import Q, QuerySet
 
 from merito.calls.models import SelectionProcess, Test
 from merito.organizations.models import Organization, OrganizationKind, Role
-from merito.organizations.rules import role_assignments
+from merito.organizations.rules import administered_operator_ids, role_assignments
 from merito.scope import declare_scope
 
 # The operator's people who see its processes (the reports and results of seed 004 §5–6).
@@ -37,6 +37,7 @@ class Management:
         self.everywhere = False
         self.organization_ids: set[int] = set()
         self.call_ids: set[int] = set()
+        self._with_descendants: set[int] | None = None
         for role, org_id, call_id in role_assignments(user):
             if role != Role.PROCESS_MANAGEMENT:
                 continue
@@ -50,11 +51,17 @@ class Management:
     def __bool__(self) -> bool:
         return self.everywhere or bool(self.organization_ids or self.call_ids)
 
+    def organizations_below(self) -> set[int]:
+        """The organizations, with every one below them; walked once per request."""
+        if self._with_descendants is None:
+            self._with_descendants = _with_descendants(self.organization_ids)
+        return self._with_descendants
+
     def calls(self, prefix: str = "") -> Q:
         """The condition, on a model reaching ``Call`` through ``prefix``, of a managed call."""
         if self.everywhere:
             return Q()
-        ids = _with_descendants(self.organization_ids)
+        ids = self.organizations_below()
         return Q(**{f"{prefix}organization_id__in": ids}) | Q(**{f"{prefix}pk__in": self.call_ids})
 
     def covers(self, call: Any) -> bool:
@@ -97,17 +104,12 @@ def managed_organization_ids(user: Any) -> set[int] | None:
     """The organizations (with those below them) where ``user`` is Gerencia del proceso;
     ``None`` for a platform-wide role."""
     managed = management(user)
-    return None if managed.everywhere else _with_descendants(managed.organization_ids)
+    return None if managed.everywhere else managed.organizations_below()
 
 
 def operator_ids(user: Any, roles: tuple[str, ...] = OPERATOR_VIEWER_ROLES) -> set[int]:
     """Operators where ``user`` holds one of ``roles`` (by default: sees their processes)."""
     return {org_id for role, org_id, _call in role_assignments(user) if role in roles and org_id}
-
-
-def administered_operator_ids(user: Any) -> set[int]:
-    """Operators whose administrator ``user`` is."""
-    return operator_ids(user, (Role.OPERATOR_ADMIN,))
 
 
 def is_manager(user: Any) -> bool:

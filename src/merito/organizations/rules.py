@@ -80,16 +80,21 @@ def holding_roles_elsewhere(organization_id: int, user_ids: list[int]) -> set[in
     )
 
 
+def administered_operator_ids(user: Any) -> set[int]:
+    """Operators whose administrator ``user`` is."""
+    return {
+        org_id
+        for role, org_id, _call in role_assignments(user)
+        if role == Role.OPERATOR_ADMIN and org_id is not None
+    }
+
+
 @rules.predicate
 def can_edit_operator_user(admin: Any, target: Any) -> bool:
     """An operator's administrator edits a person only when every role the person holds
     is in that operator: a person who also works for a ministry, or applies to calls, is
     out of its reach (their e-mail would open those doors too)."""
-    administered = {
-        org_id
-        for role, org_id, _call in role_assignments(admin)
-        if role == Role.OPERATOR_ADMIN and org_id is not None
-    }
+    administered = administered_operator_ids(admin)
     held = set(RoleAssignment.objects.filter(user=target).values_list("organization_id", flat=True))
     return len(held) == 1 and held <= administered
 

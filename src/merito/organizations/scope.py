@@ -10,17 +10,13 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 
-from merito.organizations.models import Role, RoleAssignment
-from merito.organizations.rules import can_edit_operator_user, role_assignments
+from merito.organizations.models import RoleAssignment
+from merito.organizations.rules import administered_operator_ids, can_edit_operator_user
 from merito.scope import declare_scope
 
 
 def editable_operator_users(admin: Any) -> QuerySet[Any]:
-    administered = {
-        org_id
-        for role, org_id, _call in role_assignments(admin)
-        if role == Role.OPERATOR_ADMIN and org_id is not None
-    }
+    administered = administered_operator_ids(admin)
     users = get_user_model().objects.all()
     if not administered:
         return users.none()
