@@ -39,6 +39,17 @@ REDIS_TEST_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
 
 
 @pytest.fixture(autouse=True)
+def _state_writes_go_through_their_machine():
+    """Every test runs under the SQL watch of ``tests.state_watch``."""
+    from django.db import connection
+
+    from tests.state_watch import watch
+
+    with connection.execute_wrapper(watch):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _eager_tasks():
     """Tasks run in-process in tests unless a test starts a real worker."""
     previous = celery_app.conf.task_always_eager

@@ -20,6 +20,7 @@ from merito.errors import DomainError
 from merito.profiles.models import Membership
 from merito.profiles.selectors import snapshot_sha256
 from merito.profiles.services import profile_entry_save
+from tests.arrange import arranged
 from tests.calls.conftest import add_inscriptions, add_positions
 from tests.conftest import make_user, sign_in
 from tests.documents.conftest import storage_dir  # noqa: F401
@@ -111,7 +112,8 @@ def test_the_form_refuses_a_second_inscription_and_anothers_request_key(client, 
     assert "Esa solicitud no es suya." in taken.content.decode()
     assert Inscription.objects.count() == 1
     # A withdrawn inscription does not count as active.
-    Inscription.objects.update(state=InscriptionState.WITHDRAWN)
+    with arranged():
+        Inscription.objects.update(state=InscriptionState.WITHDRAWN)
     sign_in(client, applicant)
     response = client.post(apply_url(call), {"request_key": str(uuid.uuid4()), "position": "P0002"})
     assert response.status_code == 302

@@ -19,6 +19,7 @@ from merito.organizations.models import Organization, OrganizationKind, Role
 from merito.organizations.services import role_assign
 from merito.peers.models import PeerGroup, PeerMembership
 from merito.profiles.models import Membership
+from tests.arrange import arranged
 from tests.calls.conftest import add_inscriptions, add_positions
 from tests.conftest import PASSWORD, make_user
 from tests.documents.conftest import make_pdf
@@ -181,10 +182,11 @@ def test_an_inscription_to_an_open_call(page, live_server, settings, peer):
     )
     from merito.calls.models import Call, CallState
 
-    call = Call.objects.create(
-        organization=org, code="CNSC-2026-01", name="Entidades del Orden Nacional 2026",
-        state=CallState.OPEN, is_public=True, year=2026,
-    )  # fmt: skip
+    with arranged():
+        call = Call.objects.create(
+            organization=org, code="CNSC-2026-01", name="Entidades del Orden Nacional 2026",
+            state=CallState.OPEN, is_public=True, year=2026,
+        )  # fmt: skip
     add_inscriptions(call, open_now=True)
     add_positions(call, 3)
     log_in(page, live_server, "ana.par")

@@ -10,6 +10,7 @@ from django.utils import timezone
 from merito.calls.calendar import local_today
 from merito.calls.models import Call, CallState, Position, Stage, StageKind
 from merito.organizations.models import Organization, OrganizationKind
+from tests.arrange import arranged
 
 
 @pytest.fixture
@@ -29,7 +30,8 @@ def make_call():
         fields.setdefault("state", CallState.OPEN)
         fields.setdefault("is_public", True)
         fields.setdefault("year", 2026)
-        return Call.objects.create(organization=organization, code=code, **fields)
+        with arranged():  # created straight in the state the test needs
+            return Call.objects.create(organization=organization, code=code, **fields)
 
     return build
 

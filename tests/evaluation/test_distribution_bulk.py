@@ -26,6 +26,7 @@ from merito.evaluation.models import (
 from merito.jobs import JobState
 from merito.organizations.models import Role, RoleAssignment
 from merito.organizations.services import role_revoke
+from tests.arrange import arranged
 from tests.conftest import make_user
 from tests.evaluation.conftest import person
 
@@ -38,7 +39,8 @@ LEVELS = ("Profesional", "Técnico")
 def open_test(vrm, process):
     """The VRM test of UNAL, open, in a process whose test stage is open."""
     calls_models.SelectionProcess.objects.filter(pk=process.pk).update(test_stage_open=True)
-    calls_models.Test.objects.filter(pk=vrm.pk).update(state=calls_models.TestState.OPEN)
+    with arranged():
+        calls_models.Test.objects.filter(pk=vrm.pk).update(state=calls_models.TestState.OPEN)
     return calls_models.Test.objects.select_related("process").get(pk=vrm.pk)
 
 
@@ -239,9 +241,10 @@ def test_closing_the_test_mid_run_stops_at_a_chunk_boundary(
         result = write(**kwargs)
         calls.append(1)
         if len(calls) == 1:
-            calls_models.Test.objects.filter(pk=open_test.pk).update(
-                state=calls_models.TestState.CLOSED
-            )
+            with arranged():  # closed by someone else meanwhile
+                calls_models.Test.objects.filter(pk=open_test.pk).update(
+                    state=calls_models.TestState.CLOSED
+                )
         return result
 
     monkeypatch.setattr(distribution, "_write_chunk", close_after_first)
@@ -362,3 +365,35 @@ def test_a_distribution_runs_with_its_requester_s_scope_of_when_it_runs(
     assert job.state == JobState.FAILED
     assert job.error == "Quien programó la distribución ya no administra el operador."
     assert not Folder.objects.filter(test=open_test, analyst__isnull=False).exists()
+
+
+def test_a_distribution_tells_each_person_once_however_many_folders(
+    mailoutbox, luz, open_test, applicants, staff, small_chunks
+):
+    from merito.notifications.models import Notice, OutboundEmail
+
+    distribution.folders_sync(test=open_test)
+    distribution.distribution_schedule(test=open_test, kind="automatic", by=luz)
+
+    # 23 folders in 6 chunks, 2 roles: one message per person who received folders.
+    messages = OutboundEmail.objects.filter(kind="evaluation.folders.assigned")
+    assert sorted(messages.values_list("to", flat=True)) == sorted(
+        user.email for user in staff.values()
+    )
+    for user in staff.values():
+        given = (
+            Folder.objects.filter(test=open_test)
+            .filter(**{FOLDER_ROLE_FIELDS[Role.SUPERVISOR]: user})
+            .count()
+            + Folder.objects.filter(test=open_test)
+            .filter(**{FOLDER_ROLE_FIELDS[Role.ANALYST]: user})
+            .count()
+        )
+        message = messages.get(to=user.email)
+        assert f"Le asignaron {given} carpetas" in message.subject
+        assert "/mis-carpetas/" in message.body_text
+        assert Notice.objects.filter(user=user, title=message.subject).count() == 1
+    # The state change itself is one audit row per chunk, indexing its folders.
+    moves = AuditEvent.objects.filter(action="evaluation.folder.state_assigned")
+    assert moves.count() == 6
+    assert sum(event.after["count"] for event in moves) == 23

@@ -23,6 +23,7 @@ from merito.evaluation import distribution, models
 from merito.evaluation.models import Folder, FolderAssignment, FolderState
 from merito.jobs import JobState
 from merito.organizations.models import Role
+from tests.arrange import arranged
 from tests.conftest import make_user, sign_in
 from tests.evaluation.conftest import exam_data, person
 
@@ -59,7 +60,8 @@ def inscribe(position, document_number=None):
 def test(vrm, process):
     """The VRM test of UNAL, open, in a process whose test stage is open."""
     calls_models.SelectionProcess.objects.filter(pk=process.pk).update(test_stage_open=True)
-    calls_models.Test.objects.filter(pk=vrm.pk).update(state=calls_models.TestState.OPEN)
+    with arranged():
+        calls_models.Test.objects.filter(pk=vrm.pk).update(state=calls_models.TestState.OPEN)
     return calls_models.Test.objects.select_related("process").get(pk=vrm.pk)
 
 
@@ -103,7 +105,8 @@ def counters(test):
 
 def test_one_folder_per_inscription_still_in_the_contest_and_sync_is_idempotent(test, inscriptions):
     inscriptions[0].state = "withdrawn"
-    inscriptions[0].save()
+    with arranged():
+        inscriptions[0].save()
     assert distribution.folders_sync(test=test) == 5
     assert distribution.folders_sync(test=test) == 0
     total = counters(test)
@@ -145,7 +148,8 @@ def test_distributing_a_closed_published_or_other_test_is_refused(
             test_stage_open=False
         )
     else:
-        calls_models.Test.objects.filter(pk=test.pk).update(**change)
+        with arranged():
+            calls_models.Test.objects.filter(pk=test.pk).update(**change)
     sign_in(client, luz)
     response = client.post(
         manual_url(test),
@@ -229,7 +233,8 @@ def test_a_folder_of_another_test_cannot_be_marked(luz, test, folders, team, pro
     other = services.test_save(
         process=process, test=None, data=exam_data(unal, test_type="va"), by=luz
     )
-    calls_models.Test.objects.filter(pk=other.pk).update(state="open")
+    with arranged():
+        calls_models.Test.objects.filter(pk=other.pk).update(state="open")
     services.test_user_link(test=other, user=team["ana"], role=Role.ANALYST, by=luz)
     with pytest.raises(DomainError, match="no es de esta prueba"):
         distribution.folders_assign_selected(

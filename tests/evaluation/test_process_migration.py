@@ -5,6 +5,8 @@ audit history keeps its names."""
 
 from __future__ import annotations
 
+import uuid
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -14,14 +16,15 @@ from merito.audit.services import audit_type
 from merito.calls import models as calls
 from merito.evaluation.models import Folder
 from tests.conftest import make_user
-from tests.evaluation.test_folders import inscribe
 from tests.migrating import latest, migrate
 
 BEFORE = [
     ("evaluation", "0010_operatorprofile_to_organizations"),
     ("calls", "0004_fill_search_text"),
 ]
-AFTER = [("evaluation", "0011_selection_process_to_calls")]
+# The move, and the column the models of today read (a later migration of calls).
+AFTER = [("evaluation", "0011_selection_process_to_calls"), ("calls", "0006_state_version")]
+
 MOVED = ["selectionprocess", "job", "test", "testuser"]
 
 
@@ -53,7 +56,16 @@ def test_a_process_its_test_and_folder_kept_before_the_move_are_the_same_after_i
         link = old.get_model("evaluation", "TestUser").objects.create(
             test_id=test.pk, user_id=analyst.pk, role="analyst"
         )
-        inscription = inscribe(calls.Position.objects.get(pk=position.pk))
+        inscription = old.get_model("applications", "Inscription").objects.create(
+            registry_number="INS-MIGRACION",
+            call_id=call.pk,
+            position_id=position.pk,
+            user_id=make_user(username="aspirante_migracion").pk,
+            request_key=uuid.uuid4(),
+            snapshot={},
+            snapshot_sha256="0" * 64,
+            submitted_at=datetime(2026, 3, 1, tzinfo=UTC),
+        )
         folder = old.get_model("evaluation", "Folder").objects.create(
             test_id=test.pk, inscription_id=inscription.pk
         )

@@ -9,6 +9,7 @@ from merito.audit.models import AuditEvent
 from merito.calls import services
 from merito.calls.models import CallState, Job, Notice, Position, ProcessState, ProcessStateChange
 from merito.errors import DomainError
+from tests.arrange import arranged
 from tests.conftest import sign_in
 from tests.documents.conftest import PNG_BYTES, pdf_upload
 
@@ -168,7 +169,8 @@ def test_the_list_filters_by_state_and_paginates(client, carlos, make_process):
 )
 def test_state_transitions(process, carlos, start, target, allowed):
     process.call.state = start
-    process.call.save()
+    with arranged():
+        process.call.save()
     if allowed:
         services.process_set_state(
             process=process, state=target, justification_file=pdf_upload(), reason="", by=carlos
@@ -223,6 +225,51 @@ def test_the_state_changes_through_the_page_and_is_audited(client, carlos, proce
     process.call.refresh_from_db()
     assert process.call.state == CallState.SUSPENDED
     assert AuditEvent.objects.filter(action="evaluation.process.state_changed").exists()
+
+
+def test_a_state_form_read_before_another_change_is_refused(client, carlos, process):
+    sign_in(client, carlos)
+    page = client.get(reverse("backoffice:evaluation:process_detail", args=[process.pk]))
+    version = process.call.version
+    assert f'name="version" value="{version}"' in page.content.decode()
+    url = reverse("backoffice:evaluation:process_state", args=[process.pk])
+    client.post(url, {"state": "suspended", "justification": pdf_upload(), "version": version})
+    client.post(url, {"state": "open", "justification": pdf_upload()})  # lifted meanwhile
+    # The first page, still open in another tab, asks to close a process it saw Abierta.
+    response = client.post(
+        url, {"state": "closed", "justification": pdf_upload(), "version": version}, follow=True
+    )
+    assert "Otra persona cambió el estado hace un momento" in response.content.decode()
+    process.call.refresh_from_db()
+    assert process.call.state == CallState.OPEN
+    assert ProcessStateChange.objects.count() == 2
+
+
+def test_a_change_of_state_tells_the_users_linked_to_its_tests_once_each(
+    carlos, luz, process, vrm, unal
+):
+    from merito.calls.models import TestUser
+    from merito.notifications.models import Notice as InAppNotice
+    from merito.notifications.models import OutboundEmail
+    from merito.organizations.models import Role
+    from tests.evaluation.conftest import exam_data, person
+
+    second = services.test_save(
+        process=process, test=None, data=exam_data(unal, description="Segunda"), by=carlos
+    )
+    analyst = person(Role.ANALYST, unal, "ana.dos.pruebas")
+    for test in (vrm, second):
+        services.test_user_link(test=test, user=analyst, role=Role.ANALYST, by=luz)
+    assert TestUser.objects.filter(user=analyst).count() == 2
+
+    services.process_set_state(
+        process=process, state="suspended", justification_file=pdf_upload(), reason="", by=carlos
+    )
+
+    mails = OutboundEmail.objects.filter(kind="calls.process.state_changed")
+    assert list(mails.values_list("to", flat=True)) == [analyst.email]
+    assert "Suspendida" in mails.get().subject and process.call.code in mails.get().subject
+    assert InAppNotice.objects.filter(user=analyst, title=mails.get().subject).exists()
 
 
 def test_the_operator_cannot_change_the_state(client, luz, process, vrm):

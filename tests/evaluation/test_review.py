@@ -27,6 +27,7 @@ from merito.evaluation.models import (
 )
 from merito.organizations.models import Role
 from merito.rubrics import load_rubric, score
+from tests.arrange import arranged
 from tests.conftest import make_user, sign_in
 from tests.documents.conftest import pdf_upload
 from tests.evaluation.conftest import exam_data, person
@@ -166,7 +167,8 @@ def job(process):
 
 def _open(test):
     calls_models.SelectionProcess.objects.filter(pk=test.process_id).update(test_stage_open=True)
-    calls_models.Test.objects.filter(pk=test.pk).update(state=calls_models.TestState.OPEN)
+    with arranged():
+        calls_models.Test.objects.filter(pk=test.pk).update(state=calls_models.TestState.OPEN)
     return calls_models.Test.objects.select_related("process").get(pk=test.pk)
 
 

@@ -102,6 +102,39 @@ def test_opening_needs_the_weights_at_100(process, unal, carlos):
     assert vrm.state == calls_models.TestState.CLOSED
 
 
+def test_opening_and_closing_a_test_tells_its_linked_users_and_a_stale_page_loses(
+    process, unal, carlos, luz
+):
+    from merito.notifications.models import OutboundEmail
+    from merito.organizations.models import Role
+    from tests.evaluation.conftest import person
+
+    vrm = services.test_save(
+        process=process, test=None, data=exam_data(unal, weight=100), by=carlos
+    )
+    other = services.test_save(
+        process=process, test=None, data=exam_data(unal, weight=0, description="Otra"), by=carlos
+    )
+    linked = person(Role.ANALYST, unal, "ana.vinculada")
+    services.test_user_link(test=vrm, user=linked, role=Role.ANALYST, by=luz)
+    services.test_user_link(
+        test=other, user=person(Role.ANALYST, unal, "otro.analista"), role=Role.ANALYST, by=luz
+    )
+    seen = vrm.version
+
+    services.test_set_state(test=vrm, state=calls_models.TestState.OPEN, by=carlos)
+    mails = OutboundEmail.objects.filter(kind="calls.test.state_changed")
+    assert list(mails.values_list("to", flat=True)) == [linked.email]
+    assert "Abierta" in mails.get().subject
+    # A close button on a page read before the opening changes nothing.
+    with pytest.raises(DomainError, match="Otra persona modificó"):
+        services.test_set_state(
+            test=vrm, state=calls_models.TestState.CLOSED, by=carlos, expected_version=seen
+        )
+    vrm.refresh_from_db()
+    assert vrm.state == calls_models.TestState.OPEN
+
+
 def test_opening_through_the_page_shows_the_sum(client, carlos, process, vrm):
     sign_in(client, carlos)
     response = client.post(

@@ -18,6 +18,7 @@ from merito.organizations.models import Organization, OrganizationKind, Role
 from merito.organizations.services import role_assign
 from merito.peers import services
 from merito.peers.models import EmailBounce, PeerGroup, PeerMembership, RequestState
+from tests.arrange import arranged
 from tests.conftest import make_user, sign_in
 from tests.peers.conftest import pdf_upload
 from tests.web.moved import assert_old_address_leads_to
@@ -29,9 +30,10 @@ def member(group, *, email, name, area="", region="", state=None, **fields):
     user = make_user(email=email, given_names=name, **fields)
     PeerMembership.objects.create(user=user, group=group, knowledge_area=area, region=region)
     if state:
-        UpdateCase.objects.create(
-            number=f"T-{user.pk}", user=user, state=state, last_activity_at=timezone.now()
-        )
+        with arranged():
+            UpdateCase.objects.create(
+                number=f"T-{user.pk}", user=user, state=state, last_activity_at=timezone.now()
+            )
     return user
 
 
@@ -105,12 +107,13 @@ def test_the_search_filters(client, verifier, bank, query, expected):
 
 def test_the_latest_case_gives_the_state_of_the_update(client, verifier, bank):
     UpdateCase.objects.filter(user=bank["cami"]).update(created_at=timezone.now())
-    UpdateCase.objects.create(
-        number="T-new",
-        user=bank["cami"],
-        state=CaseState.VERIFICATION,
-        last_activity_at=timezone.now(),
-    )
+    with arranged():
+        UpdateCase.objects.create(
+            number="T-new",
+            user=bank["cami"],
+            state=CaseState.VERIFICATION,
+            last_activity_at=timezone.now(),
+        )
     sign_in(client, verifier)
     assert names(client.get(reverse("backoffice:peers:search"), {"estado": "verification"})) == [
         "Camila"

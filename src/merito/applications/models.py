@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from merito.calls.models import Call, Position
+from merito.states import StateManager
 
 
 class InscriptionState(models.TextChoices):
@@ -53,11 +54,15 @@ class Inscription(models.Model):
         choices=InscriptionState.choices,
         default=InscriptionState.ACTIVE,
     )
+    # Bumped by every state change (merito.states): a stale form loses.
+    version = models.PositiveIntegerField(_("versión"), default=1, db_default=1, editable=False)
     request_key = models.UUIDField(_("clave de la solicitud"), unique=True)
     snapshot = models.JSONField(_("hoja de vida inscrita"))
     snapshot_sha256 = models.CharField(_("SHA-256 de la hoja de vida"), max_length=64)
     submitted_at = models.DateTimeField(_("inscrito el"))
     withdrawn_at = models.DateTimeField(_("retirada el"), null=True, blank=True)
+
+    objects = StateManager()
 
     class Meta:
         ordering = ["-submitted_at", "-id"]

@@ -10,15 +10,15 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from merito.applications.mail import local_time, mail_context
 from merito.applications.models import Inscription, InscriptionState
+from merito.applications.states import INSCRIPTION
 from merito.audit.services import audit_record
 from merito.calls.models import Call, Position, Stage, StageKind
 from merito.errors import DomainError
@@ -49,10 +49,6 @@ def inscription_stage(call: Call) -> Stage | None:
     if stage is not None:
         stage.call = call  # its legal time zone, without reading the call again
     return stage
-
-
-def local_time(call: Call, at: datetime) -> str:
-    return f"{at.astimezone(ZoneInfo(call.time_zone)):%Y-%m-%d %H:%M:%S} ({call.time_zone_label})"
 
 
 def window_refusal(call: Call, now: datetime) -> str | None:
@@ -168,38 +164,22 @@ def inscription_withdraw(
         refusal = window_refusal(inscription.call, now)
         if refusal:
             raise DomainError(refusal, code="closed")
-        inscription.state = InscriptionState.WITHDRAWN
-        inscription.withdrawn_at = now
-        inscription.save(update_fields=["state", "withdrawn_at"])
-        _tell(inscription, "applications/email/withdrawn", _("Inscripción %(number)s retirada"))
-        audit_record(
-            action="applications.inscription.withdrawn",
-            actor=user,
-            obj=inscription,
+        INSCRIPTION.move(
+            inscription,
+            "withdraw",
+            by=user,
+            changes={"withdrawn_at": now},
             after={"registry_number": inscription.registry_number},
         )
     return inscription
 
 
 def _tell(inscription: Inscription, template: str, subject: str) -> None:
-    from django.conf import settings
-
-    call = inscription.call
     email_enqueue(
         to=inscription.user.email,
         subject=subject % {"number": inscription.registry_number},
         template=template,
-        context={
-            "inscription": inscription,
-            "user": inscription.user,
-            "call": call,
-            "submitted": local_time(call, inscription.submitted_at),
-            "withdrawn": local_time(call, inscription.withdrawn_at)
-            if inscription.withdrawn_at
-            else "",
-            "url": settings.SITE_URL
-            + reverse("portal:applications:receipt", args=[inscription.registry_number]),
-        },
+        context={"user": inscription.user, **mail_context(inscription)},
         kind=template.replace("/", ".").replace("email.", ""),
         bulk=True,  # hundreds a second at a deadline: through the fan-out job
         user=inscription.user,

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.forms.models import model_to_dict
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from merito.audit.services import audit_record, audit_type
 from merito.calls.models import (
@@ -19,6 +23,8 @@ from merito.calls.models import (
     Test,
     TestUser,
 )
+from merito.calls.states import CALL
+from merito.errors import DomainError
 
 
 def _snapshot(obj) -> dict:
@@ -77,6 +83,47 @@ class CallAdmin(AuditedAdmin):
     search_fields = ("code", "name", "organization__short_name", "organization__name")
     list_select_related = ("organization",)
     inlines = [StageInline, PositionInline, NoticeInline, CallDocumentInline]
+    # The state changes only through its machine: the actions below, one per transition.
+    readonly_fields = ("state",)
+    actions = [f"move_{name}" for name in CALL.transitions]
+
+    def _move(self, request: HttpRequest, queryset: QuerySet[Call], name: str) -> None:
+        moved, refused = 0, []
+        for call in queryset:
+            try:
+                CALL.move(call, name, by=request.user)
+                moved += 1
+            except (DomainError, PermissionDenied) as error:
+                refused.append(f"{call.code}: {getattr(error, 'message', error)}")
+        label = CALL.transition(name).label
+        if moved:
+            self.message_user(
+                request,
+                _("%(action)s: %(count)s convocatoria(s).") % {"action": label, "count": moved},
+                messages.SUCCESS,
+            )
+        for line in refused:
+            self.message_user(request, line, messages.ERROR)
+
+    @admin.action(description=CALL.transition("open").label)
+    def move_open(self, request: HttpRequest, queryset: QuerySet[Call]) -> None:
+        self._move(request, queryset, "open")
+
+    @admin.action(description=CALL.transition("suspend").label)
+    def move_suspend(self, request: HttpRequest, queryset: QuerySet[Call]) -> None:
+        self._move(request, queryset, "suspend")
+
+    @admin.action(description=CALL.transition("resume").label)
+    def move_resume(self, request: HttpRequest, queryset: QuerySet[Call]) -> None:
+        self._move(request, queryset, "resume")
+
+    @admin.action(description=CALL.transition("close").label)
+    def move_close(self, request: HttpRequest, queryset: QuerySet[Call]) -> None:
+        self._move(request, queryset, "close")
+
+    @admin.action(description=CALL.transition("cancel").label)
+    def move_cancel(self, request: HttpRequest, queryset: QuerySet[Call]) -> None:
+        self._move(request, queryset, "cancel")
 
     def save_formset(self, request, form, formset, change):
         instances = formset.save()

@@ -6,4 +6,7 @@ class CallsConfig(AppConfig):
     verbose_name = "Convocatorias y procesos de selección"
 
     def ready(self) -> None:
-        from merito.calls import scope  # noqa: F401  (declares who reaches which rows)
+        from merito.calls import (
+            scope,  # noqa: F401  (declares who reaches which rows)
+            states,  # noqa: F401  (declares its state machines)
+        )

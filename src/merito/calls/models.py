@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from merito.calls import calendar
 from merito.organizations.models import Role
+from merito.states import StateManager, StateQuerySet
 
 
 def search_key(text: str) -> str:
@@ -49,7 +50,7 @@ class CallState(models.TextChoices):
 PUBLIC_STATES = (CallState.OPEN, CallState.CLOSED, CallState.CANCELLED, CallState.SUSPENDED)
 
 
-class CallQuerySet(models.QuerySet):
+class CallQuerySet(StateQuerySet):
     def public(self) -> CallQuerySet:
         """What anyone may see: marked public and out of draft."""
         return self.filter(is_public=True).exclude(state=CallState.DRAFT)
@@ -72,6 +73,8 @@ class Call(models.Model):
     state = models.CharField(
         _("estado"), max_length=10, choices=CallState.choices, default=CallState.DRAFT
     )
+    # Bumped by every state change (merito.states): a stale form loses.
+    version = models.PositiveIntegerField(_("versión"), default=1, db_default=1, editable=False)
     is_public = models.BooleanField(
         _("visible al público"),
         default=False,
@@ -374,7 +377,14 @@ class ProcessStateChange(models.Model):
         verbose_name_plural = _("cambios de estado de procesos")
 
     def __str__(self) -> str:
-        return f"{self.from_state} → {self.to_state}"
+        return f"{self.from_state_label} → {self.get_to_state_display()}"
+
+    @property
+    def from_state_label(self) -> str:
+        """The state left, by its Spanish label (a call may leave Borrador too)."""
+        if self.from_state in ProcessState.values:
+            return str(ProcessState(self.from_state).label)
+        return str(CallState(self.from_state).label) if self.from_state in CallState.values else ""
 
 
 class JobLevel(models.TextChoices):
@@ -511,7 +521,7 @@ class TestState(models.TextChoices):
 
 
 class Test(models.Model):
-    """A prueba of a process (seed 004 §3.2.1). Its state changes only in ``test_set_state``."""
+    """A prueba of a process (seed 004 §3.2.1); its state machine is ``calls.states.TEST``."""
 
     audit_type = "evaluation.test"
 
@@ -574,6 +584,8 @@ class Test(models.Model):
     state = models.CharField(
         _("estado"), max_length=10, choices=TestState.choices, default=TestState.CLOSED
     )
+    # Bumped by every state change (merito.states): a stale form loses.
+    version = models.PositiveIntegerField(_("versión"), default=1, db_default=1, editable=False)
     # Set when Gerencia publishes the test's results (publications are a context to come).
     published_at = models.DateTimeField(_("publicada el"), null=True, blank=True)
     # Seeds the audit sample, so which folders were drawn can be recomputed and checked.
@@ -581,6 +593,8 @@ class Test(models.Model):
         _("semilla de la muestra de auditoría"), default=new_audit_seed, editable=False
     )
     created_at = models.DateTimeField(_("creada el"), auto_now_add=True)
+
+    objects = StateManager()
 
     class Meta:
         db_table = "evaluation_test"

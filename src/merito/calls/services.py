@@ -2,16 +2,11 @@
 its jobs, its tests, the operators' users and their links to tests. Every write goes
 through here and is audited.
 
-State of a process (seed 004 §3, "Abierta (A), Cerrada (C), Cancelada (CA) ó Suspendida
-(S)") changes only in ``process_set_state``, with a justification PDF, by these rules:
-
-* Abierta → Suspendida, Cerrada or Cancelada;
-* Suspendida → Abierta (the suspension is lifted) or Cancelada;
-* Cerrada and Cancelada are final: a closed or cancelled process stays in the OPEC
-  history but never reopens (a new process is created instead).
-
-State of a test changes only in ``test_set_state``; opening it requires the weights of the
-process's tests to add up to exactly 100 %.
+The state of a process (seed 004 §3, "Abierta (A), Cerrada (C), Cancelada (CA) ó
+Suspendida (S)") and of a test are declared in ``merito.calls.states``. In the back
+office a process changes state in ``process_set_state``, with a justification PDF; a test
+in ``test_set_state``, and opening it requires the weights of the process's tests to add
+up to exactly 100 %.
 
 A test's folders are ``merito.evaluation``'s, which sits above this context: it registers
 what must follow a test's changes (``register_test_work``) when it loads, so this module
@@ -45,6 +40,7 @@ from merito.calls.models import (
     TestState,
     TestUser,
 )
+from merito.calls.states import CALL, TEST
 from merito.documents.models import Document, DocumentKind
 from merito.documents.services import document_upload
 from merito.errors import DomainError
@@ -57,15 +53,6 @@ from merito.organizations.models import (
 )
 from merito.organizations.rules import forget_roles
 from merito.organizations.services import role_assign, role_revoke
-
-ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
-    ProcessState.OPEN: frozenset(
-        {ProcessState.SUSPENDED, ProcessState.CLOSED, ProcessState.CANCELLED}
-    ),
-    ProcessState.SUSPENDED: frozenset({ProcessState.OPEN, ProcessState.CANCELLED}),
-    ProcessState.CLOSED: frozenset(),
-    ProcessState.CANCELLED: frozenset(),
-}
 
 # Roles the operator's administrator gives to its users (seed 004 §4.2.2).
 OPERATOR_USER_ROLES = (Role.SUPERVISOR, Role.ANALYST, Role.AUDITOR, Role.CLAIMS_ANALYST, Role.LEGAL)
@@ -187,7 +174,7 @@ def process_update(
     process_data: dict[str, Any],
     by: Any,
 ) -> SelectionProcess:
-    """Edit the data of a process; its state changes only in ``process_set_state``."""
+    """Edit the data of a process; its state changes in ``process_set_state``."""
     if parent is not None and _is_within(parent, process):
         raise DomainError(
             _("Un proceso no puede ser padre de sí mismo ni de uno de sus procesos padre."),
@@ -234,7 +221,13 @@ def _is_within(candidate: SelectionProcess, process: SelectionProcess) -> bool:
 
 
 def process_set_state(
-    *, process: SelectionProcess, state: str, justification_file: Any, reason: str, by: Any
+    *,
+    process: SelectionProcess,
+    state: str,
+    justification_file: Any,
+    reason: str,
+    by: Any,
+    expected_version: int | None = None,
 ) -> SelectionProcess:
     """The one way to change a process's state; see the module docstring for the rules."""
     if state not in ProcessState.values:
@@ -245,7 +238,8 @@ def process_set_state(
             field="justification",
         )
     current = process.call.state
-    if state not in ALLOWED_TRANSITIONS.get(current, frozenset()):
+    transition = CALL.transition_to(current, state)
+    if transition is None:
         raise DomainError(
             _("Un proceso en estado %(current)s no puede pasar a %(new)s.")
             % {"current": _state_label(current), "new": _state_label(state)},
@@ -254,10 +248,17 @@ def process_set_state(
     justification = _upload_pdf(justification_file, by)
     with transaction.atomic():
         call = Call.objects.select_for_update().get(pk=process.call_id)
-        if call.state != current:
+        if call.state != current or (
+            expected_version is not None and call.version != expected_version
+        ):
             raise DomainError(_("Otra persona cambió el estado hace un momento; revíselo."))
-        call.state = state
-        call.save(update_fields=["state"])
+        CALL.move(
+            call,
+            transition.name,
+            by=by,
+            audit_on=process,
+            after={"justification": justification.sha256, "reason": reason},
+        )
         ProcessStateChange.objects.create(
             process=process,
             from_state=current,
@@ -265,13 +266,6 @@ def process_set_state(
             justification=justification,
             reason=reason,
             changed_by=by,
-        )
-        audit_record(
-            action="evaluation.process.state_changed",
-            actor=by,
-            obj=process,
-            before={"state": current},
-            after={"state": state, "justification": justification.sha256, "reason": reason},
         )
     process.call = call
     return process
@@ -461,7 +455,7 @@ def test_save(
     return test
 
 
-def test_set_state(*, test: Test, state: str, by: Any) -> Test:
+def test_set_state(*, test: Test, state: str, by: Any, expected_version: int | None = None) -> Test:
     """Open or close a test (Gerencia del proceso); opening needs the weights at 100 %."""
     if state not in TestState.values:
         raise DomainError(_("Elija un estado válido."))
@@ -484,15 +478,11 @@ def test_set_state(*, test: Test, state: str, by: Any) -> Test:
                     )
                     % {"sum": _percent(total)}
                 )
-        before = test.state
-        test.state = state
-        test.save(update_fields=["state"])
-        audit_record(
-            action="evaluation.test.state_changed",
-            actor=by,
-            obj=test,
-            before={"state": before},
-            after={"state": state},
+        TEST.move(
+            test,
+            "open" if state == TestState.OPEN else "close",
+            by=by,
+            expected_version=expected_version,
         )
         if state == TestState.OPEN:
             for follow in _on_test_open:

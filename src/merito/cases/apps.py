@@ -9,6 +9,7 @@ class CasesConfig(AppConfig):
         from merito.cases import (
             scope,  # noqa: F401  (declares who reaches which rows)
             signals,  # noqa: F401  (profile edits touch the open case)
+            states,  # noqa: F401  (declares the case's state machine)
         )
         from merito.cases.services import register_hooks
 

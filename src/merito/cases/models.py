@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from merito.states import StateManager
+
 
 class CaseState(models.TextChoices):
     DRAFT = "draft", _("En diligenciamiento")
@@ -38,6 +40,8 @@ class UpdateCase(models.Model):
     state = models.CharField(
         _("estado"), max_length=14, choices=CaseState.choices, default=CaseState.DRAFT
     )
+    # Bumped by every state change (merito.states): a stale form loses.
+    version = models.PositiveIntegerField(_("versión"), default=1, db_default=1, editable=False)
     verifier = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("verificador"),
@@ -58,6 +62,8 @@ class UpdateCase(models.Model):
     snapshot = models.JSONField(_("hoja de vida enviada"), null=True, blank=True)
     snapshot_sha256 = models.CharField(_("SHA-256 de la hoja de vida"), max_length=64, blank=True)
     closed_at = models.DateTimeField(_("cerrado el"), null=True, blank=True)
+
+    objects = StateManager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

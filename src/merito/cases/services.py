@@ -26,6 +26,7 @@ from merito.cases.models import (
     Observation,
     UpdateCase,
 )
+from merito.cases.states import CASE
 from merito.errors import DomainError
 from merito.notifications.services import email_enqueue, notice_add
 from merito.peers.models import MembershipState, PeerMembership
@@ -160,16 +161,27 @@ def case_submit(*, case: UpdateCase, user: Any, consent: bool) -> UpdateCase:
             )
         now = timezone.now()
         returning = case.state == CaseState.CORRECTION
-        case.snapshot = snapshot
-        case.snapshot_sha256 = snapshot_sha256(case.snapshot)
-        case.state = CaseState.VERIFICATION
-        case.round += 1
-        case.submitted_at = now
-        case.consent_version = CONSENT_VERSION
-        case.consent_at = now
-        case.last_activity_at = now
-        case.reminders_sent = 0
-        case.save()
+        sha256 = snapshot_sha256(snapshot)
+        CASE.move(
+            case,
+            "submit",
+            by=user,
+            changes={
+                "snapshot": snapshot,
+                "snapshot_sha256": sha256,
+                "round": case.round + 1,
+                "submitted_at": now,
+                "consent_version": CONSENT_VERSION,
+                "consent_at": now,
+                "last_activity_at": now,
+                "reminders_sent": 0,
+            },
+            after={
+                "round": case.round + 1,
+                "snapshot_sha256": sha256,
+                "consent_version": CONSENT_VERSION,
+            },
+        )
         _event(
             case,
             CaseEvent.Kind.SUBMITTED,
@@ -177,22 +189,6 @@ def case_submit(*, case: UpdateCase, user: Any, consent: bool) -> UpdateCase:
             _("Envío %(round)s, con las correcciones.") % {"round": case.round}
             if returning
             else "",
-        )
-        audit_record(
-            action="cases.case.submitted",
-            actor=user,
-            obj=case,
-            after={
-                "round": case.round,
-                "snapshot_sha256": case.snapshot_sha256,
-                "consent_version": CONSENT_VERSION,
-            },
-        )
-        _tell(
-            case,
-            subject=_("Recibimos su caso %(number)s") % {"number": case.number},
-            template="cases/email/submitted",
-            kind="cases.submitted",
         )
     return case
 
@@ -290,29 +286,22 @@ def case_return(*, case: UpdateCase, verifier: Any) -> UpdateCase:
             raise DomainError(
                 _("Para devolver el caso registre al menos una observación."), code="empty"
             )
-        case.state = CaseState.CORRECTION
-        case.verifier = verifier
-        case.last_activity_at = timezone.now()  # the peer's clock starts again
-        case.reminders_sent = 0
-        case.save()
+        CASE.move(
+            case,
+            "return",
+            by=verifier,
+            changes={
+                "verifier": verifier,
+                "last_activity_at": timezone.now(),  # the peer's clock starts again
+                "reminders_sent": 0,
+            },
+            after={"observations": len(observations)},
+        )
         _event(
             case,
             CaseEvent.Kind.RETURNED,
             verifier,
             _("%(count)s observación(es).") % {"count": len(observations)},
-        )
-        audit_record(
-            action="cases.case.returned",
-            actor=verifier,
-            obj=case,
-            after={"observations": len(observations)},
-        )
-        _tell(
-            case,
-            subject=_("Su caso %(number)s requiere correcciones") % {"number": case.number},
-            template="cases/email/returned",
-            kind="cases.returned",
-            observations=observations,
         )
     return case
 
@@ -329,24 +318,14 @@ def case_approve(*, case: UpdateCase, verifier: Any) -> UpdateCase:
                 ),
                 code="observations",
             )
-        now = timezone.now()
-        case.state = CaseState.APPROVED
-        case.verifier = verifier
-        case.closed_at = now
-        case.save()
-        _event(case, CaseEvent.Kind.APPROVED, verifier)
-        audit_record(
-            action="cases.case.approved",
-            actor=verifier,
-            obj=case,
+        CASE.move(
+            case,
+            "approve",
+            by=verifier,
+            changes={"verifier": verifier, "closed_at": timezone.now()},
             after={"snapshot_sha256": case.snapshot_sha256},
         )
-        _tell(
-            case,
-            subject=_("Su caso %(number)s fue aprobado") % {"number": case.number},
-            template="cases/email/approved",
-            kind="cases.approved",
-        )
+        _event(case, CaseEvent.Kind.APPROVED, verifier)
     return case
 
 
@@ -386,23 +365,14 @@ def cases_lapse(*, now: datetime | None = None) -> dict[str, int]:
                 continue
             days = (now - case.last_activity_at).days
             if days >= limit:
-                case.state = CaseState.LAPSED
-                case.closed_at = now
-                case.save(update_fields=["state", "closed_at"])
+                CASE.move(
+                    case, "lapse", by=None, changes={"closed_at": now}, after={"idle_days": days}
+                )
                 _event(
                     case,
                     CaseEvent.Kind.LAPSED,
                     None,
                     _("%(days)s días sin actividad.") % {"days": days},
-                )
-                audit_record(action="cases.case.lapsed", obj=case, after={"idle_days": days})
-                _tell(
-                    case,
-                    subject=_("Su caso %(number)s se cerró por inactividad")
-                    % {"number": case.number},
-                    template="cases/email/lapsed",
-                    kind="cases.lapsed",
-                    days=days,
                 )
                 counts["lapsed"] += 1
                 continue

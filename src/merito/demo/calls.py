@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from merito.audit.services import audit_record
 from merito.calls.calendar import business_window_end, local_today
-from merito.calls.models import Call, CallState, Notice, Position, Stage, StageKind
+from merito.calls.models import Call, Notice, Position, Stage, StageKind
+from merito.calls.states import CALL
 
 CNSC_CODE = "CNSC-2026-01"
 MINEDU_CODE = "MINEDU-ASCENSO-2019"
@@ -174,6 +175,13 @@ def _minedu_positions() -> list[dict]:
     return rows
 
 
+def _move(call: Call, names: list[str]) -> None:
+    """Take the call through its state machine from Borrador, as the platform."""
+    for name in names:
+        if call.state in CALL.transition(name).source:
+            CALL.move(call, name, by=None, as_system=True)
+
+
 def load_demo_calls(*, today: date | None = None) -> dict[str, int]:
     """Fill the demo calls (created by ``load_demo_data``); returns how many rows were added."""
     today = today or local_today(timezone.now(), "America/Bogota")
@@ -188,9 +196,10 @@ def load_demo_calls(*, today: date | None = None) -> dict[str, int]:
                     "administrativa en entidades del orden nacional. Consulte la OPEC, el "
                     "cronograma y los avisos antes de inscribirse."
                 )
-                cnsc.year, cnsc.state, cnsc.is_public = 2026, CallState.OPEN, True
+                cnsc.year, cnsc.is_public = 2026, True
                 cnsc.rubric_id = "cnsc-bateria-2026"
                 cnsc.save()
+                _move(cnsc, ["open"])
             added[CNSC_CODE] = (
                 _fill_stages(cnsc, _cnsc_stages(today))
                 + _fill_positions(
@@ -234,9 +243,10 @@ def load_demo_calls(*, today: date | None = None) -> dict[str, int]:
                     "asignan en estricto orden de mérito por región, grupo de competencia y "
                     "escala magisterial."
                 )
-                minedu.year, minedu.state, minedu.is_public = 2019, CallState.CLOSED, True
+                minedu.year, minedu.is_public = 2019, True
                 minedu.rubric_id = "minedu-ascenso-2019"
                 minedu.save()
+                _move(minedu, ["open", "close"])
             added[MINEDU_CODE] = (
                 _fill_stages(minedu, MINEDU_STAGES)
                 + _fill_positions(minedu, _minedu_positions())
@@ -261,9 +271,10 @@ def load_demo_calls(*, today: date | None = None) -> dict[str, int]:
                     "Economía, Administración, Contaduría y Afines. Antes de postularse puede "
                     "ver cuántos puntos le daría su hoja de vida según el Anexo No. 1."
                 )
-                peers.year, peers.state, peers.is_public = 2026, CallState.OPEN, True
+                peers.year, peers.is_public = 2026, True
                 peers.rubric_id = "conaces-pares-2021"
                 peers.save()
+                _move(peers, ["open"])
             added[PEERS_CODE] = _fill_stages(peers, _peers_stages(today))
         for code, count in added.items():
             if count:

@@ -40,6 +40,7 @@ from merito.calls.models import (
     TestType,
     TestUser,
 )
+from merito.calls.states import CALL
 from merito.demo.calls import CNSC_CODE, load_demo_calls
 from merito.demo.people import load_demo_data
 from merito.demo.profiles import load_demo_catalogue
@@ -131,9 +132,8 @@ def load_demo_evaluation() -> dict[str, int]:
                 created_by=manager,
             )
             added["processes"] += 1
-        if call.state != CallState.OPEN:
-            call.state = CallState.OPEN
-            call.save(update_fields=["state"])
+        if call.state == CallState.DRAFT:
+            CALL.move(call, "open", by=None, as_system=True)
         for position in call.positions.filter(job__isnull=True):
             added["jobs"] += _job(position, entity)
         existing = set(Test.objects.filter(process=process).values_list("test_type", flat=True))

@@ -7,7 +7,10 @@ class EvaluationConfig(AppConfig):
     verbose_name = "Evaluación: carpetas, distribución, revisión y resultados"
 
     def ready(self) -> None:
-        from merito.evaluation import scope  # noqa: F401  (declares who reaches which rows)
+        from merito.evaluation import (
+            scope,  # noqa: F401  (declares who reaches which rows)
+            states,  # noqa: F401  (declares the folder's state machine)
+        )
         from merito.evaluation.models import FolderEvent
         from merito.evaluation.results import version_from_event
 
@@ -18,8 +21,9 @@ class EvaluationConfig(AppConfig):
         # A withdrawn inscription's folders leave the lists and counters (Folder.active).
         from merito.applications.models import Inscription
         from merito.evaluation.distribution import inscription_changed
+        from merito.states import state_moved
 
-        post_save.connect(
+        state_moved.connect(
             inscription_changed, sender=Inscription, dispatch_uid="evaluation.folder_active"
         )
         # A test's folders follow the test: created when it opens; a user who still holds

@@ -8,14 +8,10 @@ The automatic distribution plans in memory and writes in chunks of ``CHUNK`` fol
 (``_write_chunk``): one compare-and-set UPDATE on ``version``, the history in bulk and one
 audit event per chunk and role listing each user's folders.
 
-A folder changes state only in ``folder_transition``:
-
-    Sin asignar → Asignada          (first person assigned, any role)
-    Asignada | Devuelta → Calificada          "score", by the analyst
-    Calificada → Devuelta           "return", by the supervisor, with a reason
-    Calificada → Aprobada | Por auditar       "approve", by the supervisor
-    Por auditar → Auditada          "audit", by the auditor
-    Por auditar → Devuelta          "audit_return", by the auditor who disagrees, with a reason
+A folder's states and transitions are declared in ``merito.evaluation.states`` and moved
+only through ``merito.states``: ``folder_transition`` takes one folder through one of the
+workflow's moves; an assignment writes the holders and then moves, in bulk, the folders
+still Sin asignar to Asignada; each person given folders gets one message per operation.
 
 See docs/distribution.md for the audit sample and the balance algorithm.
 """
@@ -23,7 +19,6 @@ See docs/distribution.md for the audit sample and the balance algorithm.
 from __future__ import annotations
 
 import hashlib
-import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,7 +27,7 @@ from typing import Any
 from celery import shared_task
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
-from django.db.models import Case, Count, Exists, F, Model, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models import Count, Exists, F, Model, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -57,11 +52,11 @@ from merito.evaluation.models import (
     FolderState,
     FolderTally,
 )
-from merito.jobs import JobState
+from merito.evaluation.states import ASSIGNED, FOLDER
+from merito.jobs import Progress, job_run
 from merito.organizations.models import Role
 from merito.search import each_word
-
-logger = logging.getLogger(__name__)
+from merito.states import Digest, Move
 
 MASS_LIMIT = 500
 BATCH = 1000
@@ -143,11 +138,9 @@ def active_folders(test: Test) -> QuerySet[Folder]:
     return Folder.objects.filter(test=test, active=True)
 
 
-def inscription_changed(sender: Any, instance: Inscription, **kwargs: Any) -> None:
+def inscription_changed(sender: Any, move: Move, **kwargs: Any) -> None:
     """Keep ``Folder.active`` equal to its inscription being in the contest."""
-    fields = kwargs.get("update_fields")
-    if kwargs.get("created") or (fields is not None and "state" not in fields):
-        return  # a new inscription has no folders yet; the state did not change
+    instance = move.obj
     active = instance.state == InscriptionState.ACTIVE
     Folder.objects.filter(inscription_id=instance.pk).exclude(active=active).update(active=active)
 
@@ -326,7 +319,14 @@ def blocked_documents(user_ids: Iterable[int]) -> dict[int, set[str]]:
 
 
 def _write_assignments(
-    *, test: Test, role: str, user_id: int, folder_ids: Sequence[int], by: Any, source: str
+    *,
+    test: Test,
+    role: str,
+    user_id: int,
+    folder_ids: Sequence[int],
+    by: Any,
+    source: str,
+    digest: Digest,
 ) -> int:
     """Give ``folder_ids`` to ``user_id`` in ``role``: ends the previous holder's period."""
     field = FOLDER_ROLE_FIELDS[Role(role)]
@@ -356,14 +356,12 @@ def _write_assignments(
             ]
         )
         Folder.objects.filter(pk__in=new).update(
-            **{f"{field}_id": user_id},
-            version=F("version") + 1,
-            state=Case(
-                When(state=FolderState.UNASSIGNED, then=Value(FolderState.ASSIGNED)),
-                default=F("state"),
-            ),
-            updated_at=now,
+            **{f"{field}_id": user_id}, version=F("version") + 1, updated_at=now
         )
+        FOLDER.move_many(
+            "assign", ids=new, by=by, on=test, after={"source": source}, versioned=True
+        )
+        digest.add(ASSIGNED, user_id, new, about=test)
         audit_record(
             action="evaluation.folder.assigned",
             actor=by,
@@ -429,10 +427,18 @@ def folders_assign_selected(
                 % {"folder": audited[0]}
             )
         _check_conflicts(chosen, [(pk, doc) for pk, doc, _state in rows])
+        digest = Digest()
         for role, user in chosen.items():
             _write_assignments(
-                test=test, role=role, user_id=user.pk, folder_ids=ids, by=by, source="manual"
+                test=test,
+                role=role,
+                user_id=user.pk,
+                folder_ids=ids,
+                by=by,
+                source="manual",
+                digest=digest,
             )
+        digest.flush()
     return len(ids)
 
 
@@ -478,10 +484,18 @@ def folders_assign_mass(
                 % {"n": len(ids)},
                 field="cantidad",
             )
+        digest = Digest()
         for role, user in chosen.items():
             _write_assignments(
-                test=test, role=role, user_id=user.pk, folder_ids=ids, by=by, source="masiva"
+                test=test,
+                role=role,
+                user_id=user.pk,
+                folder_ids=ids,
+                by=by,
+                source="masiva",
+                digest=digest,
             )
+        digest.flush()
     return len(ids)
 
 
@@ -641,19 +655,24 @@ def _cas_postgresql(
     names = ", ".join(columns.values())
     # Table and column names come from the models; every value is a parameter.
     sql = (
-        f"UPDATE {table} AS f SET {sets}, version = f.version + 1, "  # noqa: S608
-        "state = CASE WHEN f.state = %s THEN %s ELSE f.state END, updated_at = %s "
+        f"UPDATE {table} AS f SET {sets}, version = f.version + 1, updated_at = %s "  # noqa: S608
         f"FROM unnest({', '.join(sql for sql, _text in arrays)}) AS v(id, version, {names}) "
         "WHERE f.id = v.id AND f.version = v.version RETURNING f.id"
     )
-    params = [FolderState.UNASSIGNED, FolderState.ASSIGNED, now, *(text for _sql, text in arrays)]
+    params = [now, *(text for _sql, text in arrays)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {row[0] for row in cursor.fetchall()}
 
 
 def _write_chunk(
-    *, test: Test, chunk: dict[int, dict[str, int]], versions: Mapping[int, int], by: Any, now: Any
+    *,
+    test: Test,
+    chunk: dict[int, dict[str, int]],
+    versions: Mapping[int, int],
+    by: Any,
+    now: Any,
+    digest: Digest,
 ) -> dict[str, dict[int, list[int]]]:
     """Write one chunk's planned holders; returns what was written, per role and user.
 
@@ -691,6 +710,12 @@ def _write_chunk(
             },
             touched=(Folder, sorted(pk for ids in by_user.values() for pk in ids)),
         )
+        for user_id, ids in by_user.items():
+            digest.add(ASSIGNED, user_id, ids, about=test)
+    given = sorted({pk for by_user in written.values() for ids in by_user.values() for pk in ids})
+    FOLDER.move_many(
+        "assign", ids=given, by=by, on=test, after={"source": "automatica"}, versioned=True
+    )
     return written
 
 
@@ -704,7 +729,7 @@ def _write_changed(
     table = connection.ops.quote_name(Folder._meta.db_table)
     sets = ", ".join(f"{column} = %s" for column in columns)
     sql = (
-        f"UPDATE {table} SET {sets}, state = %s, version = version + 1, updated_at = %s "  # noqa: S608
+        f"UPDATE {table} SET {sets}, version = version + 1, updated_at = %s "  # noqa: S608
         "WHERE id = %s AND version = %s"
     )
     stamp = connection.ops.adapt_datetimefield_value(now)
@@ -712,19 +737,18 @@ def _write_changed(
     for start in range(0, len(changed), BATCH):
         part = changed[start : start + BATCH]
         params = []
-        for pk, version, state, *holders in (
+        for pk, version, *holders in (
             Folder.objects.select_for_update()
             .filter(pk__in=part)
             .order_by("pk")
-            .values_list("pk", "version", "state", *names)
+            .values_list("pk", "version", *names)
         ):
             current = dict(zip(FOLDER_ROLE_FIELDS, holders, strict=True))
             users = {role: user for role, user in chunk[pk].items() if current[Role(role)] is None}
             if not users:
                 continue
-            new_state = FolderState.ASSIGNED if state == FolderState.UNASSIGNED else state
             values = [users.get(role, holder) for role, holder in current.items()]
-            params.append([*values, new_state, stamp, pk, version])
+            params.append([*values, stamp, pk, version])
             written.extend((role, user, pk) for role, user in users.items())
         if params:
             with connection.cursor() as cursor:
@@ -811,59 +835,53 @@ def distribution_run(job_id: int) -> DistributionJob:
     every user's folders, and the job's progress. A failure keeps the chunks committed
     before it, each whole.
     """
-    job = DistributionJob.objects.select_related("test", "created_by").get(pk=job_id)
-    if job.state != JobState.PENDING:
-        return job
-    DistributionJob.objects.filter(pk=job.pk).update(
-        state=JobState.RUNNING, started_at=timezone.now()
-    )
+    return job_run(DistributionJob, job_id, _distribute, related=("test", "created_by"))
+
+
+def _distribute(job: DistributionJob, progress: Progress) -> dict[str, str]:
+    # Run with its requester's scope as it is now: an administrator who lost the
+    # operator meanwhile distributes nothing.
+    if job.test.operator_id not in administered_operator_ids(job.created_by):
+        raise DomainError(_("Quien programó la distribución ya no administra el operador."))
+    with transaction.atomic():
+        test = _locked_distributable(job.test)
+        folders_sync(test=test)
+        plans = _plan(job, test)
+    wanted = _by_folder(plans)
+    versions: dict[int, int] = {}
+    for shared in {id(plan.versions): plan.versions for plan in plans}.values():
+        versions.update(shared)
+    progress(0, total=sum(map(len, wanted.values())))
+    ids = sorted(wanted)
+    done = 0
+    digest = Digest()
     try:
-        # Run with its requester's scope as it is now: an administrator who lost the
-        # operator meanwhile distributes nothing.
-        if job.test.operator_id not in administered_operator_ids(job.created_by):
-            raise DomainError(_("Quien programó la distribución ya no administra el operador."))
-        with transaction.atomic():
-            test = _locked_distributable(job.test)
-            folders_sync(test=test)
-            plans = _plan(job, test)
-        wanted = _by_folder(plans)
-        versions: dict[int, int] = {}
-        for shared in {id(plan.versions): plan.versions for plan in plans}.values():
-            versions.update(shared)
-        DistributionJob.objects.filter(pk=job.pk).update(total=sum(map(len, wanted.values())))
-        ids = sorted(wanted)
-        done = 0
         for start in range(0, len(ids), CHUNK):
             chunk = {pk: wanted[pk] for pk in ids[start : start + CHUNK]}
             with transaction.atomic():
                 test = _locked_distributable(job.test)
                 _write_chunk(
-                    test=test, chunk=chunk, versions=versions, by=job.created_by, now=timezone.now()
+                    test=test,
+                    chunk=chunk,
+                    versions=versions,
+                    by=job.created_by,
+                    now=timezone.now(),
+                    digest=digest,
                 )
                 done += sum(map(len, chunk.values()))
-                DistributionJob.objects.filter(pk=job.pk).update(done=done)
-        nobody = sum(len(plan.nobody) for plan in plans)
-        note = (
-            _("%(n)s asignaciones sin usuario posible por conflicto de interés.") % {"n": nobody}
-            if nobody
-            else ""
-        )
-        DistributionJob.objects.filter(pk=job.pk).update(
-            state=JobState.DONE, finished_at=timezone.now(), error=note
-        )
-    except DomainError as error:
-        _fail(job, error.message)
-    except Exception as error:  # the job row must say it failed, whatever the cause
-        logger.exception("distribution job %s failed", job.pk)
-        _fail(job, _("Error inesperado: %(error)s") % {"error": error})
-    job.refresh_from_db()
-    return job
-
-
-def _fail(job: DistributionJob, message: str) -> None:
-    DistributionJob.objects.filter(pk=job.pk).update(
-        state=JobState.FAILED, finished_at=timezone.now(), error=message
+                progress(done)
+    finally:
+        # One message per person for the whole distribution — for the chunks written
+        # even when a later one failed.
+        with transaction.atomic():
+            digest.flush()
+    nobody = sum(len(plan.nobody) for plan in plans)
+    note = (
+        _("%(n)s asignaciones sin usuario posible por conflicto de interés.") % {"n": nobody}
+        if nobody
+        else ""
     )
+    return {"error": note}
 
 
 # --- workflow ----------------------------------------------------------------------------
@@ -917,7 +935,8 @@ def folder_transition(
     if action not in ACTIONS:
         raise DomainError(_("Acción no válida."))
     role, from_states = ACTIONS[action]
-    if folder.holder_id(role) is None or folder.holder_id(role) != getattr(user, "pk", None):
+    allowed = FOLDER.transition(action).allowed
+    if allowed is not None and not allowed(user, folder):
         raise PermissionDenied(
             _("Esta acción corresponde al %(role)s de la carpeta.") % {"role": Role(role).label}
         )
@@ -935,6 +954,7 @@ def folder_transition(
         )
     reason = reason.strip()
     changes: dict[str, Any] = {}
+    name = action
     if action == "score":
         if passed is None:
             raise DomainError(_("Aprobó: elija SI o NO."), field="passed")
@@ -948,29 +968,28 @@ def folder_transition(
     elif action == "approve":
         selected = folder.audit_selected or audit_drawn(test, folder)
         changes = {"audit_selected": selected}
-        new_state = FolderState.TO_AUDIT if selected else FolderState.APPROVED
+        name = "approve_to_audit" if selected else "approve"
+        new_state = FolderState(FOLDER.transition(name).target)
     else:
         new_state = FolderState.AUDITED
+    source = folder.state
     with transaction.atomic():
-        updated = Folder.objects.filter(
-            pk=folder.pk, version=expected_version, state=folder.state
-        ).update(state=new_state, version=F("version") + 1, updated_at=timezone.now(), **changes)
-        if not updated:
-            raise DomainError(_("Otra persona modificó esta carpeta; recargue"))
+        FOLDER.move(
+            folder,
+            name,
+            by=user,
+            expected_version=expected_version,
+            changes={**changes, "updated_at": timezone.now()},
+            before={"version": expected_version},
+            after={"reason": reason, **changes},
+        )
         FolderEvent.objects.create(
             folder=folder,
             action=action,
-            from_state=folder.state,
+            from_state=source,
             to_state=new_state,
             reason=reason,
             user=user,
-        )
-        audit_record(
-            action=f"evaluation.folder.{action}",
-            actor=user,
-            obj=folder,
-            before={"state": folder.state, "version": expected_version},
-            after={"state": new_state, "reason": reason, **changes},
         )
     folder.refresh_from_db()
     return folder

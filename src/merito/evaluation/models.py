@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from merito.calls.models import TestType
 from merito.jobs import BackgroundJob
 from merito.organizations.models import Role
+from merito.states import StateManager
 
 # --- folders and their distribution -------------------------------------------------------
 
@@ -32,7 +33,7 @@ FOLDER_ROLE_FIELDS = {
 
 
 class FolderState(models.TextChoices):
-    """Seed 004 §3.2.6; a folder changes state only in ``folder_transition``."""
+    """Seed 004 §3.2.6; the machine is ``merito.evaluation.states.FOLDER``."""
 
     UNASSIGNED = "unassigned", _("Sin asignar")
     ASSIGNED = "assigned", _("Asignada")
@@ -112,6 +113,8 @@ class Folder(models.Model):
     version = models.PositiveIntegerField(_("versión"), default=1)
     created_at = models.DateTimeField(_("creada el"), auto_now_add=True)
     updated_at = models.DateTimeField(_("actualizada el"), auto_now=True)
+
+    objects = StateManager()
 
     class Meta:
         ordering = ["pk"]

@@ -6,4 +6,7 @@ class PeersConfig(AppConfig):
     verbose_name = "Banco de pares académicos"
 
     def ready(self) -> None:
-        from merito.peers import scope  # noqa: F401  (declares who reaches which rows)
+        from merito.peers import (
+            scope,  # noqa: F401  (declares who reaches which rows)
+            states,  # noqa: F401  (declares its state machines)
+        )

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from merito.states import StateManager
+
 
 class PeerGroup(models.TextChoices):
     CONACES = "conaces", _("Comisionado de sala de evaluación de la Conaces")
@@ -99,6 +101,8 @@ class _Review(models.Model):
     state = models.CharField(
         _("estado"), max_length=10, choices=RequestState.choices, default=RequestState.PENDING
     )
+    # Bumped by every state change (merito.states): a stale form loses.
+    version = models.PositiveIntegerField(_("versión"), default=1, db_default=1, editable=False)
     created_at = models.DateTimeField(_("recibida el"), auto_now_add=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -110,6 +114,8 @@ class _Review(models.Model):
     )
     reviewed_at = models.DateTimeField(_("revisada el"), null=True, blank=True)
     decision_reason = models.TextField(_("motivo de la decisión"), blank=True)
+
+    objects = StateManager()
 
     class Meta:
         abstract = True

@@ -51,6 +51,8 @@ from merito.peers.models import (
     RecognitionRequest,
     RequestState,
 )
+from merito.peers.states import EMAIL_CHANGE, RECOGNITION
+from merito.states import Machine
 
 # Seed 000: "en el caso de estar fungiendo como Par del CNA, no debe ser Par de Registro
 # Calificado".
@@ -641,12 +643,17 @@ def _locked_pending(model: Any, pk: int) -> Any:
     return item
 
 
-def _decide(item: Any, *, state: str, reviewer: Any, reason: str = "") -> None:
-    item.state = state
-    item.reviewed_by = reviewer
-    item.reviewed_at = timezone.now()
-    item.decision_reason = reason
-    item.save(update_fields=["state", "reviewed_by", "reviewed_at", "decision_reason"])
+def _decide(
+    machine: Machine, item: Any, verb: str, *, reviewer: Any, reason: str = "", **audit: Any
+) -> None:
+    """Approve or reject through the request's state machine (audit row and message)."""
+    machine.move(
+        item,
+        verb,
+        by=reviewer,
+        changes={"reviewed_by": reviewer, "reviewed_at": timezone.now(), "decision_reason": reason},
+        **audit,
+    )
 
 
 def _required_reason(reason: str) -> str:
@@ -675,21 +682,12 @@ def recognition_approve(*, request: RecognitionRequest, reviewer: Any) -> PeerMe
                 "state": MembershipState.ACTIVE,
             },
         )
-        _decide(item, state=RequestState.APPROVED, reviewer=reviewer)
-        audit_record(
-            action="peers.recognition.approved",
-            actor=reviewer,
-            obj=item,
+        _decide(
+            RECOGNITION,
+            item,
+            "approve",
+            reviewer=reviewer,
             after={"membership_id": membership.pk, "group": item.group},
-        )
-        _notify(
-            to=item.user.email,
-            user=item.user,
-            subject=_("Su solicitud de reconocimiento como par fue aprobada"),
-            template="peers/email/recognition_approved",
-            kind="peers.recognition.approved",
-            request=item,
-            path=reverse("portal:cases:dashboard"),
         )
     return membership
 
@@ -698,17 +696,8 @@ def recognition_reject(*, request: RecognitionRequest, reviewer: Any, reason: st
     reason = _required_reason(reason)
     with transaction.atomic():
         item = _locked_pending(RecognitionRequest, request.pk)
-        _decide(item, state=RequestState.REJECTED, reviewer=reviewer, reason=reason)
-        audit_record(
-            action="peers.recognition.rejected", actor=reviewer, obj=item, after={"reason": reason}
-        )
-        _notify(
-            to=item.user.email,
-            user=item.user,
-            subject=_("Su solicitud de reconocimiento como par fue rechazada"),
-            template="peers/email/recognition_rejected",
-            kind="peers.recognition.rejected",
-            request=item,
+        _decide(
+            RECOGNITION, item, "reject", reviewer=reviewer, reason=reason, after={"reason": reason}
         )
 
 
@@ -772,11 +761,12 @@ def email_change_approve(*, request: EmailChangeRequest, reviewer: Any) -> None:
         user = User.objects.select_for_update().get(pk=item.user_id)
         if _email_taken(item.new_email, except_user=user):
             raise DomainError(str(DUPLICATE_EMAIL_MESSAGE), field="new_email")
-        _decide(item, state=RequestState.APPROVED, reviewer=reviewer)
-        audit_record(
-            action="peers.email_change.approved",
-            actor=reviewer,
-            obj=user,
+        _decide(
+            EMAIL_CHANGE,
+            item,
+            "approve",
+            reviewer=reviewer,
+            audit_on=user,
             before={"email": user.email},
             after={
                 "pending_email": item.new_email,
@@ -791,17 +781,8 @@ def email_change_reject(*, request: EmailChangeRequest, reviewer: Any, reason: s
     reason = _required_reason(reason)
     with transaction.atomic():
         item = _locked_pending(EmailChangeRequest, request.pk)
-        _decide(item, state=RequestState.REJECTED, reviewer=reviewer, reason=reason)
-        audit_record(
-            action="peers.email_change.rejected", actor=reviewer, obj=item, after={"reason": reason}
-        )
-        _notify(
-            to=item.new_email,
-            user=item.user,
-            subject=_("Su solicitud de cambio de correo fue rechazada"),
-            template="peers/email/email_change_rejected",
-            kind="peers.email_change.rejected",
-            request=item,
+        _decide(
+            EMAIL_CHANGE, item, "reject", reviewer=reviewer, reason=reason, after={"reason": reason}
         )
 
 

@@ -4,24 +4,20 @@ alone."""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from celery import shared_task
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from merito.audit.services import audit_record
 from merito.calls.scope import can_view_process, can_view_test
 from merito.errors import DomainError
-from merito.jobs import JobState
+from merito.jobs import Progress, job_run
 from merito.reports.catalogue import REPORTS, Parameters, Report, file_name, parameters_from, render
 from merito.reports.models import ReportFormat, ReportJob
-
-logger = logging.getLogger(__name__)
 
 
 def report_schedule(*, report: Report, params: Parameters, fmt: str, total: int, by: Any):
@@ -56,33 +52,18 @@ def _still_visible(job: ReportJob, params: Parameters) -> None:
 
 def report_run(job_id: int) -> ReportJob:
     """Generate the file of a scheduled report and store it for its requester."""
-    job = ReportJob.objects.select_related("created_by").get(pk=job_id)
-    if job.state != JobState.PENDING:
-        return job
-    ReportJob.objects.filter(pk=job.pk).update(state=JobState.RUNNING, started_at=timezone.now())
-    try:
-        report = REPORTS[job.report]
-        params = parameters_from(job.parameters)
-        _still_visible(job, params)
+    return job_run(ReportJob, job_id, _generate, related=("created_by",))
 
-        def progress(done: int) -> None:
-            ReportJob.objects.filter(pk=job.pk).update(done=done)
 
-        content = render(report, params, job.format, progress)
-        name = default_storage.save(
-            f"evaluation/reports/{job.pk}/{file_name(report, job.format)}", ContentFile(content)
-        )
-    except Exception as error:
-        logger.exception("report job %s failed", job.pk)
-        ReportJob.objects.filter(pk=job.pk).update(
-            state=JobState.FAILED, finished_at=timezone.now(), error=str(error)[:1000]
-        )
-    else:
-        ReportJob.objects.filter(pk=job.pk).update(
-            state=JobState.DONE, done=job.total, finished_at=timezone.now(), file_name=name
-        )
-    job.refresh_from_db()
-    return job
+def _generate(job: ReportJob, progress: Progress) -> dict[str, Any]:
+    report = REPORTS[job.report]
+    params = parameters_from(job.parameters)
+    _still_visible(job, params)
+    content = render(report, params, job.format, progress)
+    name = default_storage.save(
+        f"evaluation/reports/{job.pk}/{file_name(report, job.format)}", ContentFile(content)
+    )
+    return {"done": job.total, "file_name": name}
 
 
 @shared_task(name="merito.evaluation.tasks.run_report")

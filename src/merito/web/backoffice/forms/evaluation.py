@@ -124,6 +124,8 @@ class ProcessStateForm(forms.Form):
     state = forms.ChoiceField(label=_("Nuevo estado"), choices=ProcessState.choices)
     justification = PdfField(label=_("Documento que justifica el cambio de estado (PDF)"))
     reason = forms.CharField(label=_("Motivo"), widget=forms.Textarea, required=False)
+    # The process as the page showed it: a change made meanwhile by someone else wins.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
 
 class JobForm(forms.Form):

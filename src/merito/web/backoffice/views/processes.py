@@ -37,6 +37,7 @@ from merito.calls.models import (
     TestState,
     TestUser,
 )
+from merito.calls.states import CALL
 from merito.documents.models import Document
 from merito.errors import DomainError
 from merito.evaluation import distribution
@@ -285,8 +286,8 @@ def process_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         )
     can_manage = calls_scope.can_manage_process(request.user, process)
-    allowed = services.ALLOWED_TRANSITIONS.get(process.call.state, frozenset())
-    state_form = ProcessStateForm()
+    allowed = {t.target for t in CALL.available(process.call, request.user)}
+    state_form = ProcessStateForm(initial={"version": process.call.version})
     state_field = state_form.fields["state"]
     assert isinstance(state_field, forms.ChoiceField)
     state_field.choices = [(v, lbl) for v, lbl in ProcessState.choices if v in allowed]
@@ -326,6 +327,7 @@ def process_state(request: HttpRequest, pk: int) -> HttpResponse:
             justification_file=form.cleaned_data["justification"],
             reason=form.cleaned_data["reason"],
             by=request.user,
+            expected_version=form.cleaned_data.get("version"),
         )
     except DomainError as error:
         messages.error(request, error.message)
@@ -547,13 +549,22 @@ def test_edit(request: HttpRequest, pk: int, test_pk: int) -> HttpResponse:
     return _test_form_view(request, process, test_or_404(request, process, test_pk))
 
 
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
 @login_required
 @require_POST
 def test_state(request: HttpRequest, pk: int, test_pk: int) -> HttpResponse:
     process = managed_process(request, pk)
     test = test_or_404(request, process, test_pk)
     try:
-        services.test_set_state(test=test, state=request.POST.get("estado", ""), by=request.user)
+        services.test_set_state(
+            test=test,
+            state=request.POST.get("estado", ""),
+            by=request.user,
+            expected_version=_int(request.POST.get("version")),
+        )
     except DomainError as error:
         messages.error(request, error.message)
     else:
