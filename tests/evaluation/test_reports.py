@@ -433,3 +433,65 @@ def test_a_page_of_the_inscriptions_search_is_an_audit_row_each_applicant_s_hist
     # A search that shows nobody reads nobody's data.
     client.get(LIST_URL, {"documento": "000"})
     assert AuditEvent.objects.filter(action=event.action).count() == 1
+
+
+def test_a_background_report_has_a_progress_page_its_requester_alone_opens(
+    client, luz, carlos, worked, monkeypatch
+):
+    monkeypatch.setattr(catalogue, "BACKGROUND_ROWS", 2)
+    monkeypatch.setattr(report_jobs.run_report, "delay", lambda job_id: None)  # not yet run
+    sign_in(client, luz)
+    response = client.get(
+        report_url("inscritos"), {"proceso": worked[0].test.process_id, "formato": "xlsx"}
+    )
+    job = ReportJob.objects.get()
+    page_url = reverse("backoffice:job_progress", args=["reporte", job.pk])
+    assert response.status_code == 302 and response["Location"] == page_url
+    page = client.get(page_url).content.decode()
+    assert "Programado" in page and "0 de 6 (0 %)" in page and "data-trabajo=" in page
+    assert "Descargar el archivo" not in page
+    polled = client.get(page_url, {"formato": "json"}).json()
+    assert polled == {
+        "state": "pending",
+        "state_label": "Programado",
+        "done": 0,
+        "total": 6,
+        "percent": 0,
+        "finished": False,
+        "text": "0 de 6 (0 %)",
+    }
+
+    report_jobs.report_run(job.pk)  # the worker takes it
+
+    page = client.get(page_url).content.decode()
+    assert "Finalizado" in page and "6 de 6 (100 %)" in page and "data-trabajo=" not in page
+    assert reverse("backoffice:evaluation:report_download", args=[job.pk]) in page
+    assert client.get(page_url, {"formato": "json"}).json()["finished"] is True
+    # Someone else's job, an unknown kind or id: the same 404.
+    assert client.get(reverse("backoffice:job_progress", args=["otro", job.pk])).status_code == 404
+    assert client.get(reverse("backoffice:job_progress", args=["reporte", 999])).status_code == 404
+    sign_in(client, carlos)
+    assert client.get(page_url).status_code == 404
+
+
+def test_a_job_runs_once_even_if_two_workers_take_it(luz, worked, monkeypatch):
+    from merito.jobs import job_run
+
+    monkeypatch.setattr(report_jobs.run_report, "delay", lambda job_id: None)
+    params = catalogue.Parameters(process=worked[0].test.process)
+    job = report_jobs.report_schedule(
+        report=catalogue.REPORTS["inscritos"], params=params, fmt="xlsx", total=6, by=luz
+    )
+    runs = []
+
+    def work(job, progress):
+        runs.append(job.pk)
+        # A second worker given the same job meanwhile finds it taken and returns.
+        assert job_run(ReportJob, job.pk, work).state == JobState.RUNNING
+        progress(3, total=6)
+        return {"file_name": "x.xlsx"}
+
+    done = job_run(ReportJob, job.pk, work)
+    assert runs == [job.pk]
+    assert (done.state, done.done, done.total, done.file_name) == (JobState.DONE, 3, 6, "x.xlsx")
+    assert done.started_at and done.finished_at

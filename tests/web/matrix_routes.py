@@ -151,6 +151,7 @@ ROUTES: dict[str, dict[str, Any]] = {
     "public:home": {},
     "public:audit_heads": {},
     "public:audit_checkpoint": {},
+    "backoffice:job_progress": {"kind": "reporte", "job_pk": Ref("report_job")},
     "backoffice:landing": {"slug": "operador"},
     "portal:home": {},
     # Addresses of before the audiences had their roots: each redirects, whoever asks.

@@ -9,6 +9,7 @@ from merito.web import views as web_views
 from merito.web.backoffice.views import (
     cases,
     folders,
+    jobs,
     operators,
     peers,
     processes,
@@ -155,6 +156,7 @@ urlpatterns = gate(
         path("banco-de-pares/", include((PEERS, "peers"))),
         path("verificacion/", include((CASES, "cases"))),
         path("", include((EVALUATION, "evaluation"))),
+        path("trabajos/<slug:kind>/<int:job_pk>/", jobs.job_progress, name="job_progress"),
         path("<slug:slug>/", web_views.landing, name="landing"),
     ],
     staff,

@@ -51,6 +51,7 @@ from merito.web.backoffice.forms.evaluation import (
     ScoreUploadForm,
 )
 from merito.web.backoffice.views.base import render_page
+from merito.web.backoffice.views.jobs import job_url
 
 PAGE_SIZE = 20
 
@@ -424,7 +425,7 @@ def report_view(request: HttpRequest, key: str) -> HttpResponse:
                 _("El reporte tiene %(n)s filas: se genera en segundo plano (trabajo %(j)s).")
                 % {"n": total, "j": job.pk},
             )
-            return redirect("backoffice:evaluation:report_list")
+            return redirect(job_url("reporte", job))
         audit_record(
             action="evaluation.report.exported",
             actor=request.user,

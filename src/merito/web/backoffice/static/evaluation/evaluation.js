@@ -74,6 +74,41 @@
     }
   });
 
+  // The page of a long job: ask how far it has gone every two seconds and show it; when
+  // it ends, load the page again, which then shows its result.
+  var job = document.querySelector("[data-trabajo]");
+  if (job && window.fetch) {
+    var bar = job.querySelector("[data-trabajo-barra]");
+    var text = job.querySelector("[data-trabajo-texto]");
+    var label = job.querySelector("[data-trabajo-estado]");
+    var poll = function () {
+      window
+        .fetch(job.getAttribute("data-trabajo"), { headers: { Accept: "application/json" } })
+        .then(function (response) {
+          return response.ok ? response.json() : null;
+        })
+        .then(function (data) {
+          if (!data) {
+            return;
+          }
+          if (data.finished) {
+            window.location.reload();
+            return;
+          }
+          bar.max = data.total || 1;
+          bar.value = data.done;
+          bar.textContent = data.percent + " %";
+          text.textContent = data.text;
+          label.textContent = data.state_label;
+          window.setTimeout(poll, 2000);
+        })
+        .catch(function () {
+          window.setTimeout(poll, 5000);
+        });
+    };
+    window.setTimeout(poll, 2000);
+  }
+
   var refresh = document.querySelector("[data-refrescar]");
   if (refresh) {
     var seconds = parseInt(refresh.getAttribute("data-refrescar"), 10) || 5;
