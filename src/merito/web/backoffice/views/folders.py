@@ -51,7 +51,6 @@ from merito.web.backoffice.views.base import (
     test_or_404,
 )
 from merito.web.backoffice.views.folder_page import folder_page
-from merito.web.backoffice.views.jobs import job_url
 
 ROLE_FIELDS = {"supervisor": Role.SUPERVISOR, "analista": Role.ANALYST, "auditor": Role.AUDITOR}
 
@@ -209,7 +208,6 @@ def distribution_automatic(request: HttpRequest, pk: int, test_pk: int) -> HttpR
             messages.error(request, error.message)
         else:
             messages.success(request, _("El trabajo %(n)s quedó programado.") % {"n": job.pk})
-            return redirect(job_url("distribucion", job))
         return redirect("backoffice:evaluation:distribution_automatic", pk=pk, test_pk=test_pk)
     jobs = (
         evaluation_scope.visible_distribution_jobs(request.user)
