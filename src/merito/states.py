@@ -127,26 +127,35 @@ class Notify:
             if not address:
                 continue
             subject = str(self.subject) % {"obj": obj, **extra}
-            if self.email:
-                email_enqueue(
-                    to=address,
-                    subject=subject,
-                    template=self.template,
-                    context={
-                        "obj": obj,
-                        "user": person,
-                        "site_url": _site(),
-                        "path": url,
-                        **extra,
-                    },
-                    kind=self.kind,
-                    user=person,
-                    bulk=self.bulk,
-                )
-            if self.notice and person is not None:
-                notice_add(user=person, title=subject, url=url)
+            self.deliver(
+                address, person, subject, self.template, url, {"obj": obj, **extra}, self.bulk
+            )
             sent += 1
         return sent
+
+    def deliver(
+        self,
+        address: str,
+        person: Any,
+        subject: str,
+        template: str,
+        url: str,
+        context: dict[str, Any],
+        bulk: bool,
+    ) -> None:
+        """Queue the mail (when this notification mails) and leave the notice (when it does)."""
+        if self.email:
+            email_enqueue(
+                to=address,
+                subject=subject,
+                template=template,
+                context={"user": person, "site_url": _site(), "path": url, **context},
+                kind=self.kind,
+                user=person,
+                bulk=bulk,
+            )
+        if self.notice and person is not None:
+            notice_add(user=person, title=subject, url=url)
 
 
 @dataclass(frozen=True)
@@ -331,7 +340,7 @@ class Machine:
             if not updated:
                 raise DomainError(str(self.stale), code=STALE)
             for attribute, value in values.items():
-                if not isinstance(value, F) and not hasattr(value, "resolve_expression"):
+                if not hasattr(value, "resolve_expression"):
                     setattr(obj, attribute, value)
             obj.refresh_from_db(
                 fields=[
@@ -448,26 +457,15 @@ class Digest:
                 **context,
             }
             url = notify.url(about) if notify.url else ""
-            if notify.email:
-                email_enqueue(
-                    to=user.email,
-                    subject=subject,
-                    template=notify.digest_template or notify.template,
-                    context={
-                        "about": about,
-                        "count": count,
-                        "objects": sorted(set(ids))[:50],
-                        "user": user,
-                        "site_url": _site(),
-                        "path": url,
-                        **context,
-                    },
-                    kind=notify.kind,
-                    user=user,
-                    bulk=True,
-                )
-            if notify.notice:
-                notice_add(user=user, title=subject, url=url)
+            notify.deliver(
+                user.email,
+                user,
+                subject,
+                notify.digest_template or notify.template,
+                url,
+                {"about": about, "count": count, "objects": sorted(set(ids))[:50], **context},
+                True,
+            )
             sent += 1
         self._pending.clear()
         self._about.clear()
@@ -488,12 +486,16 @@ def machines() -> list[Machine]:
     return list(_MACHINES.values())
 
 
+_BY_MODEL: dict[type[Model], Machine] = {}
+
+
 def machine_of(model: type[Model]) -> Machine | None:
-    return next((m for m in _MACHINES.values() if issubclass(model, m.model)), None)
+    return _BY_MODEL.get(model)
 
 
 def _register(machine: Machine) -> None:
     _MACHINES[machine.name] = machine
+    _BY_MODEL[machine.model] = machine
     uid = f"merito.states:{machine.name}"
     pre_save.connect(_refuse_state_save, sender=machine.model, dispatch_uid=uid)
     post_save.connect(_saved, sender=machine.model, dispatch_uid=uid)

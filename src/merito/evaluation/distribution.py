@@ -886,13 +886,16 @@ def _distribute(job: DistributionJob, progress: Progress) -> dict[str, str]:
 
 # --- workflow ----------------------------------------------------------------------------
 
-# action: (role that does it, states it starts from)
+# action: (role that does it, states it starts from — those of the folder's machine)
 ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "score": (Role.ANALYST, (FolderState.ASSIGNED, FolderState.RETURNED)),
-    "return": (Role.SUPERVISOR, (FolderState.SCORED,)),
-    "approve": (Role.SUPERVISOR, (FolderState.SCORED,)),
-    "audit": (Role.AUDITOR, (FolderState.TO_AUDIT,)),
-    "audit_return": (Role.AUDITOR, (FolderState.TO_AUDIT,)),
+    action: (role, tuple(sorted(FOLDER.transition(action).source)))
+    for action, role in (
+        ("score", Role.ANALYST),
+        ("return", Role.SUPERVISOR),
+        ("approve", Role.SUPERVISOR),
+        ("audit", Role.AUDITOR),
+        ("audit_return", Role.AUDITOR),
+    )
 }
 ACTION_LABELS = {
     "score": gettext_lazy("Calificar"),

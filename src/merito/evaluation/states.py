@@ -96,6 +96,25 @@ ASSIGNED = Notify(
 
 SCORING = (FolderState.ASSIGNED, FolderState.RETURNED)
 
+
+def _by(role: str, name: str, source: Any, target: str, label: Any, **kw: Any) -> Transition:
+    """A move taken by the folder's holder in ``role``; audited as ``evaluation.folder.*``."""
+    audit = kw.pop("audit", name)
+    return Transition(
+        name,
+        source,
+        target,
+        label=label,
+        audit_action=f"evaluation.folder.{audit}",
+        allowed=_holds(role),
+        refusal=_refusal(role),
+        **kw,
+    )
+
+
+SUPERVISOR, AUDITOR = Role.SUPERVISOR, Role.AUDITOR
+SCORED, TO_AUDIT = [FolderState.SCORED], [FolderState.TO_AUDIT]
+
 FOLDER = Machine(
     "evaluation.folder",
     Folder,
@@ -110,62 +129,32 @@ FOLDER = Machine(
             label=_("Asignar"),
             audit_action="evaluation.folder.state_assigned",
         ),
-        Transition(
+        _by(
+            Role.ANALYST,
             "score",
             SCORING,
             FolderState.SCORED,
-            label=_("Calificar"),
-            audit_action="evaluation.folder.score",
-            allowed=_holds(Role.ANALYST),
-            refusal=_refusal(Role.ANALYST),
-            notify=[_queue(Role.SUPERVISOR, _("La carpeta %(number)s espera su aprobación"))],
+            _("Calificar"),
+            notify=[_queue(SUPERVISOR, _("La carpeta %(number)s espera su aprobación"))],
         ),
-        Transition(
-            "return",
-            [FolderState.SCORED],
-            FolderState.RETURNED,
-            label=_("Devolver"),
-            audit_action="evaluation.folder.return",
-            allowed=_holds(Role.SUPERVISOR),
-            refusal=_refusal(Role.SUPERVISOR),
-            notify=[RETURNED],
-        ),
-        Transition(
-            "approve",
-            [FolderState.SCORED],
-            FolderState.APPROVED,
-            label=_("Aprobar"),
-            audit_action="evaluation.folder.approve",
-            allowed=_holds(Role.SUPERVISOR),
-            refusal=_refusal(Role.SUPERVISOR),
-        ),
-        Transition(
+        _by(SUPERVISOR, "return", SCORED, FolderState.RETURNED, _("Devolver"), notify=[RETURNED]),
+        _by(SUPERVISOR, "approve", SCORED, FolderState.APPROVED, _("Aprobar")),
+        _by(
+            SUPERVISOR,
             "approve_to_audit",
-            [FolderState.SCORED],
+            SCORED,
             FolderState.TO_AUDIT,
-            label=_("Aprobar"),
-            audit_action="evaluation.folder.approve",
-            allowed=_holds(Role.SUPERVISOR),
-            refusal=_refusal(Role.SUPERVISOR),
-            notify=[_queue(Role.AUDITOR, _("La carpeta %(number)s espera su auditoría"))],
+            _("Aprobar"),
+            audit="approve",
+            notify=[_queue(AUDITOR, _("La carpeta %(number)s espera su auditoría"))],
         ),
-        Transition(
-            "audit",
-            [FolderState.TO_AUDIT],
-            FolderState.AUDITED,
-            label=_("Auditar conforme"),
-            audit_action="evaluation.folder.audit",
-            allowed=_holds(Role.AUDITOR),
-            refusal=_refusal(Role.AUDITOR),
-        ),
-        Transition(
+        _by(AUDITOR, "audit", TO_AUDIT, FolderState.AUDITED, _("Auditar conforme")),
+        _by(
+            AUDITOR,
             "audit_return",
-            [FolderState.TO_AUDIT],
+            TO_AUDIT,
             FolderState.RETURNED,
-            label=_("Devolver desde auditoría"),
-            audit_action="evaluation.folder.audit_return",
-            allowed=_holds(Role.AUDITOR),
-            refusal=_refusal(Role.AUDITOR),
+            _("Devolver desde auditoría"),
             notify=[RETURNED],
         ),
     ],
